@@ -1,0 +1,34 @@
+#!/bin/sh
+# mmdebstrap customize hook: trims the boot of a uml node (where every process start is slow) to
+# what the lab uses. $1 is the root directory of the image being built.
+set -eu
+root=${1:?usage: customize.sh ROOTDIR}
+units=$root/etc/systemd/system
+
+# Units with no job in a disposable VM without consoles, timers, udev or persistent state.
+for unit in \
+  systemd-udevd.service systemd-udev-trigger.service systemd-udev-settle.service \
+  systemd-udevd-control.socket systemd-udevd-kernel.socket \
+  getty-static.service getty@.service serial-getty@.service console-getty.service \
+  ipvsadm.service systemd-pstore.service e2scrub_reap.service systemd-random-seed.service \
+  dev-mqueue.mount dev-hugepages.mount sys-kernel-debug.mount sys-kernel-tracing.mount \
+  sys-fs-fuse-connections.mount sys-kernel-config.mount modprobe@.service \
+  systemd-journal-flush.service systemd-update-utmp.service systemd-update-utmp-runlevel.service \
+  kmod-static-nodes.service systemd-hwdb-update.service systemd-firstboot.service \
+  systemd-machine-id-commit.service systemd-networkd-wait-online.service \
+  apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer e2scrub_all.timer fstrim.timer \
+  systemd-tmpfiles-clean.timer
+do
+  ln -sf /dev/null "$units/$unit"
+done
+rm -f "$units"/getty.target.wants/* "$units"/timers.target.wants/*
+ln -sf /lib/systemd/system/multi-user.target "$units/default.target"
+mkdir -p "$units/sysinit.target.wants"
+ln -sf /etc/systemd/system/lab-node-init.service "$units/sysinit.target.wants/lab-node-init.service"
+
+# keepalived starts only once provisioning has written its configuration.
+rm -f "$units/multi-user.target.wants/keepalived.service"
+
+# An empty machine-id is filled at boot, so every node gets its own.
+: > "$root/etc/machine-id"
+printf 'node\n' > "$root/etc/hostname"

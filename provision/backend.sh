@@ -1,0 +1,30 @@
+#!/bin/bash
+# A real server for LVS direct routing: the VIP on lo as /32 so the node accepts packets for it,
+# and ARP settings so it never answers ARP for the VIP (only the active director may). Idempotent.
+# Usage: backend.sh DIR
+set -euo pipefail
+dir=${1:?usage: backend.sh DIR}
+# shellcheck source=/dev/null
+. "$dir/node.env"
+
+cat > /etc/sysctl.d/90-lvs-dr.conf <<CONF
+net.ipv4.conf.all.arp_ignore = 1
+net.ipv4.conf.all.arp_announce = 2
+CONF
+sysctl -q -p /etc/sysctl.d/90-lvs-dr.conf
+
+# A unit keeps the VIP on lo across reboots (Vagrant's reload) as well as now.
+cat > /etc/systemd/system/lab-vip-on-lo.service <<UNIT
+[Unit]
+Description=LVS-DR: the VIP $VIP on lo
+Before=nginx.service
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/sbin/ip addr replace $VIP/32 dev lo
+[Install]
+WantedBy=multi-user.target
+UNIT
+systemctl daemon-reload
+systemctl enable --quiet lab-vip-on-lo.service
+ip addr replace "$VIP/32" dev lo

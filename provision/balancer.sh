@@ -1,0 +1,28 @@
+#!/bin/bash
+# A director: keepalived (VRRP, the VIP) with the rendered keepalived.conf, and the IPVS service
+# from ipvs.rules (the same on every balancer, so the backup is ready when it takes the VIP).
+# Idempotent. Exit 3 means keepalived rejected the configuration (its messages are on stderr).
+# Usage: balancer.sh DIR   (DIR holds node.env, keepalived.conf and ipvs.rules)
+set -euo pipefail
+dir=${1:?usage: balancer.sh DIR}
+# shellcheck source=/dev/null
+. "$dir/node.env"
+
+# keepalived -t parses the file the way the daemon will. Its exit code is no verdict (2.2.x exits
+# non-zero for the seed's own config, over its warnings), so its messages are sorted: the known
+# warnings below are tolerated, anything else means keepalived rejects or ignores part of the file.
+warnings='Truncating auth_pass|SECURITY VIOLATION - scripts are being executed|resolved by path search|Script user .* does not exist'
+messages=$(keepalived -t -f "$dir/keepalived.conf" 2>&1 | awk '!seen[$0]++') || true
+if errors=$(printf '%s\n' "$messages" | grep -v -E "^$|$warnings"); then
+  printf '%s\n' "$errors" >&2
+  exit 3
+fi
+install -m 0644 "$dir/keepalived.conf" /etc/keepalived/keepalived.conf
+
+modprobe ip_vs
+ipvsadm -C
+ipvsadm-restore < "$dir/ipvs.rules"
+install -m 0644 "$dir/ipvs.rules" /etc/ipvsadm.rules
+
+systemctl enable --quiet keepalived
+systemctl restart keepalived

@@ -1,0 +1,25 @@
+#!/bin/bash
+# Every node: nginx serving a page that names the node (as in the course, nginx runs on all nodes,
+# so keepalived's chk_nginx passes on the balancers too). Idempotent.
+# Usage: common.sh DIR   (DIR holds node.env written by the orchestrator)
+set -euo pipefail
+dir=${1:?usage: common.sh DIR}
+# shellcheck source=/dev/null
+. "$dir/node.env"
+
+need=()
+command -v nginx >/dev/null || need+=(nginx-light)
+if [ "$NODE_ROLE" = balancer ]; then
+  command -v keepalived >/dev/null || need+=(keepalived)
+  command -v ipvsadm >/dev/null || need+=(ipvsadm)
+fi
+if [ ${#need[@]} -gt 0 ]; then
+  # Only boxes without the packages (e.g. a plain Vagrant box) get here; the uml image has them.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
+fi
+
+# The page names the node, so a client can tell which backend answered.
+printf '%s\n' "$NODE_NAME" > /var/www/html/index.html
+rm -f /var/www/html/index.nginx-debian.html
+systemctl enable --quiet nginx
+systemctl is-active --quiet nginx || systemctl start nginx

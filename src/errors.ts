@@ -1,0 +1,35 @@
+/**
+ * Errors that cross module boundaries carry a stable code (for callers and tests), a message that
+ * names the thing and the place, and a hint that says how to fix it. The CLI prints these without
+ * a stack trace.
+ */
+export class LabError extends Error {
+  readonly code: string;
+  readonly hint: string | undefined;
+
+  constructor(code: string, message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'LabError';
+    this.code = code;
+    this.hint = options.hint;
+  }
+}
+
+export function isLabError(error: unknown, code?: string): error is LabError {
+  return error instanceof LabError && (code === undefined || error.code === code);
+}
+
+/** Renders an error for people: message, hint, and the chain of causes (no stack trace). */
+export function describeError(error: unknown): string {
+  const lines: string[] = [];
+  let current: unknown = error;
+  let first = true;
+  while (current !== undefined && current !== null) {
+    const message = current instanceof Error ? current.message : String(current);
+    lines.push(first ? `error: ${message}` : `  caused by: ${message}`);
+    if (first && current instanceof LabError && current.hint) lines.push(`  fix: ${current.hint}`);
+    first = false;
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return lines.join('\n');
+}

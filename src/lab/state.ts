@@ -1,0 +1,73 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { LabError } from '../errors.js';
+import type { LabSpec } from '../spec/types.js';
+import { labStateRoot } from '../util/paths.js';
+
+/**
+ * The one module that knows the layout of a lab's state directory:
+ *   lab.json      what is running (spec, provider, node addresses)
+ *   plan.json     the sandbox plan the holder executes
+ *   holder.pid    holder.log   holder.sock
+ *   ssh/          the lab's key pair
+ *   nodes/NAME/   disk.cow, console.log
+ *   uml/          uml's per-node control sockets (uml_dir)
+ *   provision/NAME/  the rendered files sent to each node
+ */
+export interface LabPaths {
+  dir: string;
+  meta: string;
+  plan: string;
+  holderPid: string;
+  holderLog: string;
+  privateKey: string;
+  publicKey: string;
+  provision: (node: string) => string;
+}
+
+export function labPaths(name: string, root = labStateRoot()): LabPaths {
+  const dir = path.join(root, name);
+  return {
+    dir,
+    meta: path.join(dir, 'lab.json'),
+    plan: path.join(dir, 'plan.json'),
+    holderPid: path.join(dir, 'holder.pid'),
+    holderLog: path.join(dir, 'holder.log'),
+    privateKey: path.join(dir, 'ssh', 'id_ed25519'),
+    publicKey: path.join(dir, 'ssh', 'id_ed25519.pub'),
+    provision: (node) => path.join(dir, 'provision', node),
+  };
+}
+
+export interface LabMeta {
+  name: string;
+  provider: 'uml';
+  spec: LabSpec;
+  boxImage: string;
+  createdAt: string;
+  /** Set once every node is provisioned and the VIP answers. */
+  readyAt?: string;
+  nodes: { name: string; managementAddress: string; sshPort: number }[];
+}
+
+export function writeLabMeta(paths: LabPaths, meta: LabMeta): void {
+  mkdirSync(paths.dir, { recursive: true });
+  writeFileSync(paths.meta, `${JSON.stringify(meta, null, 2)}\n`);
+}
+
+export function readLabMeta(paths: LabPaths): LabMeta | undefined {
+  if (!existsSync(paths.meta)) return undefined;
+  try {
+    return JSON.parse(readFileSync(paths.meta, 'utf8')) as LabMeta;
+  } catch (cause) {
+    throw new LabError('STATE_CORRUPT', `the lab state ${paths.meta} cannot be read`, { cause, hint: 'remove the lab with: npm run lab:down' });
+  }
+}
+
+export function requireLabMeta(paths: LabPaths, name: string): LabMeta {
+  const meta = readLabMeta(paths);
+  if (!meta) {
+    throw new LabError('LAB_NOT_UP', `lab "${name}" is not up`, { hint: 'start it with: npm run lab:up' });
+  }
+  return meta;
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/** The shape of a lab spec file; semantic checks (addresses, roles, uniqueness) live in validate.ts. */
+
+const name = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'must start with a letter and use only a-z, 0-9 and "-" (at most 31 characters)');
+
+const balancerNode = z.strictObject({
+  role: z.literal('balancer'),
+  address: z.string(),
+  vrrp_state: z.enum(['MASTER', 'BACKUP']),
+  priority: z.number().int().min(1).max(255),
+});
+
+const backendNode = z.strictObject({
+  role: z.literal('backend'),
+  address: z.string(),
+});
+
+const node = z.discriminatedUnion('role', [balancerNode, backendNode], {
+  error: (issue) => (issue.code === 'invalid_union' ? 'role must be "balancer" or "backend"' : undefined),
+});
+
+export const labSpecSchema = z.strictObject({
+  name,
+  networks: z.strictObject({
+    lab: z.strictObject({
+      subnet: z.string(),
+      client: z.string(),
+      interface: z.string().regex(/^[a-z][a-z0-9]{0,14}$/, 'must be an interface name such as eth1'),
+    }),
+    management: z.strictObject({ subnet: z.string() }),
+  }),
+  vip: z.string(),
+  service: z.strictObject({
+    protocol: z.enum(['tcp']),
+    port: z.number().int().min(1).max(65535),
+    scheduler: z.enum(['rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'dh', 'sh', 'sed', 'nq', 'fo', 'ovf', 'mh']),
+    forwarding: z.enum(['dr']),
+  }),
+  vrrp: z.strictObject({
+    instance: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be a keepalived instance name such as VI_1'),
+    virtual_router_id: z.number().int().min(1).max(255),
+    advert_int: z.number().positive().max(255),
+    auth_type: z.enum(['PASS', 'AH']).optional(),
+    auth_pass: z.string().min(1).optional(),
+    preempt: z.boolean(),
+    check: z
+      .strictObject({
+        name: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be a keepalived script name such as chk_nginx'),
+        script: z.string().min(1),
+        interval: z.number().positive(),
+      })
+      .optional(),
+    template: z.string().min(1).optional(),
+  }),
+  nodes: z.record(name, node),
+  resources: z.strictObject({
+    memory_mb: z.number().int().min(96).max(4096),
+  }),
+});
+
+export type LabSpecDocument = z.infer<typeof labSpecSchema>;
+export type NodeDocument = z.infer<typeof node>;

@@ -1,0 +1,164 @@
+import type { Duplex } from 'node:stream';
+import ssh2 from 'ssh2';
+import { LabError } from '../errors.js';
+
+/** How to reach one node's sshd; `openSocket` lets a provider route the TCP stream (e.g. into a namespace). */
+export interface SshTarget {
+  node: string;
+  host: string;
+  port: number;
+  username: string;
+  privateKey: string;
+  openSocket?: () => Promise<Duplex>;
+}
+
+export interface ExecResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** One SSH session per node; everything above providers talks to nodes only through this. */
+export class Communicator {
+  private constructor(
+    readonly node: string,
+    private readonly client: ssh2.Client,
+  ) {}
+
+  /** Connects once; fails with NODE_UNREACHABLE naming the node. */
+  static async connect(target: SshTarget, readyTimeoutMs = 10_000): Promise<Communicator> {
+    const client = new ssh2.Client();
+    const sock = target.openSocket ? await target.openSocket() : undefined;
+    await new Promise<void>((resolve, reject) => {
+      client.once('ready', () => resolve());
+      // ssh2 may emit several errors for one failed attempt: keep listening, reject once.
+      client.on('error', (cause) => {
+        sock?.destroy();
+        reject(new LabError('NODE_UNREACHABLE', `cannot open SSH to ${target.node} (${target.host}:${target.port})`, { cause }));
+      });
+      client.connect({
+        host: target.host,
+        port: target.port,
+        username: target.username,
+        privateKey: target.privateKey,
+        sock: sock as never,
+        readyTimeout: readyTimeoutMs,
+        keepaliveInterval: 5_000,
+      });
+    });
+    return new Communicator(target.node, client);
+  }
+
+  /** Retries until sshd answers (a node that is still booting refuses or resets connections). */
+  static async waitReady(target: SshTarget, timeoutMs: number, explain: () => string = () => ''): Promise<Communicator> {
+    const deadline = Date.now() + timeoutMs;
+    let lastError: unknown;
+    while (Date.now() < deadline) {
+      try {
+        return await Communicator.connect(target, Math.max(1_000, Math.min(10_000, deadline - Date.now())));
+      } catch (error) {
+        lastError = error;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+    const detail = explain();
+    throw new LabError('NODE_TIMEOUT', `${target.node} did not accept SSH within ${Math.round(timeoutMs / 1000)} s${detail ? `\n${detail}` : ''}`, {
+      cause: lastError,
+      hint: `read the node's console log; bring the lab down and up again with: npm run lab:down && npm run lab:up`,
+    });
+  }
+
+  exec(command: string, options: { input?: string; timeoutMs?: number } = {}): Promise<ExecResult> {
+    return new Promise((resolve, reject) => {
+      this.client.exec(command, (error, channel) => {
+        if (error) {
+          reject(new LabError('EXEC_FAILED', `cannot run a command on ${this.node}`, { cause: error }));
+          return;
+        }
+        let stdout = '';
+        let stderr = '';
+        let code: number | undefined;
+        const timer = options.timeoutMs
+          ? setTimeout(() => {
+              channel.close();
+              reject(new LabError('EXEC_TIMEOUT', `'${command}' on ${this.node} did not finish within ${options.timeoutMs} ms`));
+            }, options.timeoutMs)
+          : undefined;
+        channel.setEncoding('utf8');
+        channel.stderr.setEncoding('utf8');
+        channel.on('data', (chunk: string) => (stdout += chunk));
+        channel.stderr.on('data', (chunk: string) => (stderr += chunk));
+        channel.on('exit', (exitCode: number | null, signal?: string) => {
+          code = exitCode ?? (signal ? 128 : 255);
+        });
+        channel.on('close', () => {
+          if (timer) clearTimeout(timer);
+          resolve({ code: code ?? 255, stdout, stderr });
+        });
+        channel.end(options.input ?? '');
+      });
+    });
+  }
+
+  /** Like exec, but a non-zero exit becomes REMOTE_COMMAND_FAILED quoting the node and stderr. */
+  async execChecked(command: string, options: { input?: string; timeoutMs?: number } = {}): Promise<ExecResult> {
+    const result = await this.exec(command, options);
+    if (result.code !== 0) {
+      const detail = (result.stderr || result.stdout).trim().split('\n').slice(-12).join('\n');
+      throw new LabError('REMOTE_COMMAND_FAILED', `'${command}' on ${this.node} exited with ${result.code}${detail ? `:\n${detail}` : ''}`);
+    }
+    return result;
+  }
+
+  /** Writes files into a directory on the node over SFTP (one session, no process per file). */
+  async upload(remoteDir: string, files: Record<string, string | Buffer>, mode = 0o644): Promise<void> {
+    await this.execChecked(`rm -rf '${remoteDir}' && mkdir -p '${remoteDir}'`);
+    const sftp = await new Promise<ssh2.SFTPWrapper>((resolve, reject) =>
+      this.client.sftp((error, session) => (error ? reject(new LabError('UPLOAD_FAILED', `no SFTP on ${this.node}`, { cause: error })) : resolve(session))),
+    );
+    try {
+      for (const [name, content] of Object.entries(files)) {
+        await new Promise<void>((resolve, reject) =>
+          sftp.writeFile(`${remoteDir}/${name}`, content, { mode }, (error) =>
+            error ? reject(new LabError('UPLOAD_FAILED', `cannot write ${remoteDir}/${name} on ${this.node}`, { cause: error })) : resolve(),
+          ),
+        );
+      }
+    } finally {
+      sftp.end();
+    }
+  }
+
+  /** An interactive login shell wired to this terminal; resolves with the shell's exit code. */
+  shell(input: NodeJS.ReadStream, output: NodeJS.WriteStream): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const window = { term: process.env.TERM ?? 'xterm', rows: output.rows ?? 24, cols: output.columns ?? 80, height: 0, width: 0 };
+      this.client.shell(window, (error, channel) => {
+        if (error) {
+          reject(new LabError('SHELL_FAILED', `cannot open a shell on ${this.node}`, { cause: error }));
+          return;
+        }
+        let code = 0;
+        const raw = input.isTTY;
+        if (raw) input.setRawMode(true);
+        input.pipe(channel);
+        channel.pipe(output);
+        channel.stderr.pipe(process.stderr);
+        const onResize = () => channel.setWindow(output.rows ?? 24, output.columns ?? 80, 0, 0);
+        output.on('resize', onResize);
+        channel.on('exit', (exitCode: number | null) => (code = exitCode ?? 0));
+        channel.on('close', () => {
+          output.off('resize', onResize);
+          input.unpipe(channel);
+          if (raw) input.setRawMode(false);
+          input.pause();
+          resolve(code);
+        });
+      });
+    });
+  }
+
+  close(): void {
+    this.client.end();
+  }
+}

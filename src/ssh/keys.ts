@@ -1,0 +1,23 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import ssh2 from 'ssh2';
+
+export interface LabKey {
+  privateKey: string;
+  /** The base64 blob of the public key (what follows "ssh-ed25519 "). */
+  publicBlob: string;
+}
+
+/** The lab's own ed25519 key pair: made once per lab, kept in its state directory. */
+export function ensureLabKey(privateKeyPath: string, publicKeyPath: string): LabKey {
+  if (!existsSync(privateKeyPath)) {
+    const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'failover-lab' });
+    mkdirSync(path.dirname(privateKeyPath), { recursive: true, mode: 0o700 });
+    writeFileSync(privateKeyPath, pair.private, { mode: 0o600 });
+    writeFileSync(publicKeyPath, `${pair.public}\n`);
+    chmodSync(privateKeyPath, 0o600);
+  }
+  const publicLine = readFileSync(publicKeyPath, 'utf8').trim();
+  const publicBlob = publicLine.split(/\s+/)[1] ?? '';
+  return { privateKey: readFileSync(privateKeyPath, 'utf8'), publicBlob };
+}

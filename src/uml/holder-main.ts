@@ -1,0 +1,126 @@
+/**
+ * The sandbox holder: started by sandbox.ts as
+ *   unshare --user --map-root-user --net --pid --mount --fork --kill-child node holder-main.js PLAN
+ * it is init of the lab's PID namespace and owns its network namespace. It builds the bridges and
+ * veths, starts one User-Mode Linux process per node and serves a control socket. When it dies the
+ * kernel kills every process of the lab and deletes every interface: nothing survives it but files.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, openSync, readFileSync, rmSync, closeSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import type { HolderRequest, HolderStatus, NodeProcessStatus } from './holder-protocol.js';
+import type { SandboxPlan } from './plan.js';
+
+function log(line: string): void {
+  process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+}
+
+function sh(command: string, args: string[]): void {
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  if (result.status !== 0) {
+    throw new Error(`${[command, ...args].join(' ')} failed: ${(result.stderr || result.error?.message || '').trim()}`);
+  }
+}
+
+function buildNetwork(plan: SandboxPlan): void {
+  sh('ip', ['link', 'set', 'lo', 'up']);
+  for (const bridge of plan.bridges) {
+    sh('ip', ['link', 'add', bridge.name, 'type', 'bridge', 'forward_delay', '0']);
+    sh('ip', ['addr', 'add', bridge.address, 'dev', bridge.name]);
+    sh('ip', ['link', 'set', bridge.name, 'up']);
+  }
+  for (const node of plan.nodes) {
+    for (const link of node.links) {
+      sh('ip', ['link', 'add', link.guestEnd, 'type', 'veth', 'peer', 'name', link.hostEnd]);
+      sh('ip', ['link', 'set', link.hostEnd, 'master', link.bridge, 'up']);
+      sh('ip', ['link', 'set', link.guestEnd, 'up']);
+    }
+  }
+}
+
+interface RunningNode {
+  status: NodeProcessStatus;
+  child: ChildProcess;
+}
+
+function startNode(node: SandboxPlan['nodes'][number]): RunningNode {
+  mkdirSync(path.dirname(node.consoleLog), { recursive: true });
+  const console = openSync(node.consoleLog, 'a');
+  // uml keeps its guest memory in a file under TMPDIR; /dev/shm here is the sandbox's own tmpfs.
+  const child = spawn(node.command, node.args, { stdio: ['ignore', console, console], env: { ...process.env, TMPDIR: '/dev/shm' } });
+  closeSync(console);
+  const status: NodeProcessStatus = { name: node.name, pid: child.pid, running: true, exitCode: null, signal: null };
+  child.on('exit', (code, signal) => {
+    Object.assign(status, { running: false, exitCode: code, signal });
+    log(`node ${node.name} exited (code ${code}, signal ${signal})`);
+  });
+  child.on('error', (error) => {
+    Object.assign(status, { running: false, exitCode: 127 });
+    log(`node ${node.name} could not start: ${error.message}`);
+  });
+  log(`node ${node.name} started, pid ${child.pid}`);
+  return { status, child };
+}
+
+function serve(plan: SandboxPlan, nodes: RunningNode[], startedAt: string): net.Server {
+  rmSync(plan.controlSocket, { force: true });
+  // Half-open sockets: a client may send its request and FIN before the answer comes back.
+  const server = net.createServer({ allowHalfOpen: true }, (client) => {
+    let buffer = '';
+    const onData = (chunk: Buffer) => {
+      buffer += chunk.toString('latin1');
+      const newline = buffer.indexOf('\n');
+      if (newline < 0) return;
+      client.off('data', onData);
+      client.pause(); // hold further bytes until the upstream connection can take them
+      const rest = Buffer.from(buffer.slice(newline + 1), 'latin1');
+      let request: HolderRequest;
+      try {
+        request = JSON.parse(buffer.slice(0, newline)) as HolderRequest;
+      } catch {
+        client.end('{"error":"bad request"}\n');
+        return;
+      }
+      if (request.op === 'status') {
+        const status: HolderStatus = { lab: plan.lab, startedAt, nodes: nodes.map((node) => node.status) };
+        client.end(`${JSON.stringify(status)}\n`);
+      } else if (request.op === 'connect') {
+        const upstream = net.connect({ host: request.host, port: request.port, allowHalfOpen: true });
+        upstream.once('connect', () => {
+          if (rest.length > 0) upstream.write(rest);
+          client.pipe(upstream).pipe(client);
+        });
+        upstream.on('error', () => client.destroy());
+        client.on('error', () => upstream.destroy());
+      } else {
+        client.end('{"error":"unknown op"}\n');
+      }
+    };
+    client.on('data', onData);
+    client.on('error', () => undefined);
+  });
+  server.listen(plan.controlSocket);
+  return server;
+}
+
+function main(): void {
+  const planFile = process.argv[2];
+  if (!planFile) throw new Error('usage: holder-main.js PLAN.json');
+  const plan = JSON.parse(readFileSync(planFile, 'utf8')) as SandboxPlan;
+  const startedAt = new Date().toISOString();
+  // As init of the PID namespace, signals without a handler are ignored: exit on them explicitly.
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => process.exit(0));
+  sh('mount', ['-t', 'tmpfs', '-o', 'mode=1777', 'lab-shm', '/dev/shm']);
+  buildNetwork(plan);
+  log(`network of lab ${plan.lab} ready`);
+  const nodes = plan.nodes.map(startNode);
+  serve(plan, nodes, startedAt).on('listening', () => log('control socket ready'));
+}
+
+try {
+  main();
+} catch (error) {
+  log(`holder failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

@@ -1,0 +1,91 @@
+import path from 'node:path';
+import { formatIpv4, parseIpv4 } from '../spec/ipv4.js';
+import type { LabNode, LabSpec } from '../spec/types.js';
+
+/** What the sandbox holder builds inside the lab's namespaces: written as plan.json, read by holder-main. */
+export interface SandboxPlan {
+  lab: string;
+  controlSocket: string;
+  bridges: { name: string; address: string }[];
+  nodes: PlannedNode[];
+}
+
+export interface PlannedNode {
+  name: string;
+  managementAddress: string;
+  links: { bridge: string; hostEnd: string; guestEnd: string }[];
+  command: string;
+  args: string[];
+  consoleLog: string;
+}
+
+export const managementBridge = 'mgmt0';
+export const labBridge = 'lab0';
+export const umlBinary = '/usr/bin/linux.uml';
+
+/** The orchestrator's side of the management network is .1; node i gets .(10 + i). */
+export function managementAddresses(spec: LabSpec): { host: string; nodes: Map<string, string> } {
+  const base = parseIpv4(spec.management.subnet) ?? 0;
+  return {
+    host: formatIpv4(base + 1),
+    nodes: new Map(spec.nodes.map((node, index) => [node.name, formatIpv4(base + 10 + index)])),
+  };
+}
+
+export interface PlanInputs {
+  spec: LabSpec;
+  stateDir: string;
+  boxImage: string;
+  /** Base64 blob of the lab's ed25519 public key. */
+  publicKeyBlob: string;
+}
+
+export function nodeDir(stateDir: string, node: string): string {
+  return path.join(stateDir, 'nodes', node);
+}
+
+export function sandboxPlan({ spec, stateDir, boxImage, publicKeyBlob }: PlanInputs): SandboxPlan {
+  const management = managementAddresses(spec);
+  return {
+    lab: spec.name,
+    controlSocket: path.join(stateDir, 'holder.sock'),
+    bridges: [
+      { name: managementBridge, address: `${management.host}/${spec.management.prefix}` },
+      { name: labBridge, address: `${spec.lab.client}/${spec.lab.prefix}` },
+    ],
+    nodes: spec.nodes.map((node, index) => plannedNode(spec, node, index, management.nodes.get(node.name) ?? '', { stateDir, boxImage, publicKeyBlob })),
+  };
+}
+
+function plannedNode(
+  spec: LabSpec,
+  node: LabNode,
+  index: number,
+  managementAddress: string,
+  { stateDir, boxImage, publicKeyBlob }: Omit<PlanInputs, 'spec'>,
+): PlannedNode {
+  const dir = nodeDir(stateDir, node.name);
+  // Interface names must fit in 15 characters whatever the node is called, hence the index.
+  const links = [
+    { bridge: managementBridge, hostEnd: `n${index}mh`, guestEnd: `n${index}m` },
+    { bridge: labBridge, hostEnd: `n${index}lh`, guestEnd: `n${index}l` },
+  ];
+  const args = [
+    `umid=${spec.name}-${node.name}`,
+    `uml_dir=${path.join(stateDir, 'uml')}`,
+    `mem=${spec.memoryMb}M`,
+    `ubd0=${path.join(dir, 'disk.cow')},${boxImage}`,
+    'root=/dev/ubda',
+    'rw',
+    // The raw transport reads a veth end in the sandbox: no /dev/net/tun, so no root needed.
+    `vec0:transport=raw,ifname=${links[0]?.guestEnd}`,
+    `vec1:transport=raw,ifname=${links[1]?.guestEnd}`,
+    `lab.if=eth0/vec0/${managementAddress}/${spec.management.prefix}`,
+    `lab.if=${spec.lab.interface}/vec1/${node.address}/${spec.lab.prefix}`,
+    `lab.key=${publicKeyBlob}`,
+    `systemd.hostname=${node.name}`,
+    'con=null',
+    'con0=null,fd:1',
+  ];
+  return { name: node.name, managementAddress, links, command: umlBinary, args, consoleLog: path.join(dir, 'console.log') };
+}

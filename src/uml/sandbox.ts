@@ -1,0 +1,130 @@
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LabError } from '../errors.js';
+import type { LabPaths } from '../lab/state.js';
+import type { HolderRequest, HolderStatus } from './holder-protocol.js';
+import type { SandboxPlan } from './plan.js';
+
+const holderMain = path.join(path.dirname(fileURLToPath(import.meta.url)), 'holder-main.js');
+
+/** Starts the holder detached from this process, so the lab outlives the command that made it. */
+export function startSandbox(paths: LabPaths, plan: SandboxPlan): number {
+  writeFileSync(paths.plan, `${JSON.stringify(plan, null, 2)}\n`);
+  const logFd = openSync(paths.holderLog, 'a');
+  const child = spawn(
+    'unshare',
+    ['--user', '--map-root-user', '--net', '--pid', '--mount', '--fork', '--kill-child', process.execPath, holderMain, paths.plan],
+    { detached: true, stdio: ['ignore', logFd, logFd] },
+  );
+  closeSync(logFd);
+  if (child.pid === undefined) throw new LabError('SANDBOX_FAILED', 'could not start unshare for the lab sandbox', { hint: 'install util-linux' });
+  child.unref();
+  writeFileSync(paths.holderPid, `${child.pid}\n`);
+  return child.pid;
+}
+
+/**
+ * Every process of this lab's sandbox in the host's view: the unshare parent and the holder (both
+ * name plan.json on their command line) and, should any outlive them, uml processes of the lab.
+ * Found by scanning /proc, so a lab whose orchestrator crashed before writing holder.pid is found too.
+ */
+export function findSandboxProcesses(paths: LabPaths): number[] {
+  const umlMarker = `uml_dir=${path.join(paths.dir, 'uml')}`;
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let argv: string[];
+    try {
+      argv = readFileSync(`/proc/${entry}/cmdline`, 'latin1').split('\0');
+    } catch {
+      continue; // gone meanwhile
+    }
+    const isHolder = argv.includes(paths.plan) && argv.some((arg) => arg.endsWith('holder-main.js'));
+    if (isHolder || argv.includes(umlMarker)) found.push(Number(entry));
+  }
+  return found;
+}
+
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return !/^\d+ \(.*\) Z/.test(stat); // a zombie has already let go of everything
+  } catch {
+    return false;
+  }
+}
+
+/** Kills the sandbox; the kernel then ends every process in it and removes its interfaces. */
+export async function stopSandbox(paths: LabPaths, timeoutMs = 10_000): Promise<number> {
+  const pids = findSandboxProcesses(paths);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (findSandboxProcesses(paths).some(alive)) {
+    if (Date.now() > deadline) {
+      throw new LabError('SANDBOX_STUCK', `processes of the lab in ${paths.dir} did not exit within ${timeoutMs / 1000} s`, {
+        hint: `look at them with: ps -fp ${findSandboxProcesses(paths).join(',')}`,
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return pids.length;
+}
+
+export function sandboxRunning(paths: LabPaths): boolean {
+  return findSandboxProcesses(paths).some(alive);
+}
+
+/** Sends one request to the holder's control socket and returns the connected socket. */
+export function holderConnection(paths: LabPaths, request: HolderRequest): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(path.join(paths.dir, 'holder.sock'));
+    socket.once('connect', () => {
+      socket.off('error', reject);
+      socket.write(`${JSON.stringify(request)}\n`);
+      resolve(socket);
+    });
+    socket.once('error', (cause) =>
+      reject(new LabError('SANDBOX_UNREACHABLE', `the sandbox of the lab in ${paths.dir} does not answer`, { cause, hint: 'restart the lab: npm run lab:down && npm run lab:up' })),
+    );
+  });
+}
+
+export async function holderStatus(paths: LabPaths): Promise<HolderStatus> {
+  const socket = await holderConnection(paths, { op: 'status' });
+  const text = await new Promise<string>((resolve, reject) => {
+    let data = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (data += chunk));
+    socket.on('end', () => resolve(data));
+    socket.on('error', reject);
+  });
+  return JSON.parse(text) as HolderStatus;
+}
+
+/** Waits until the holder serves its control socket, or explains from its log why it did not. */
+export async function waitForSandbox(paths: LabPaths, timeoutMs = 15_000): Promise<HolderStatus> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await holderStatus(paths);
+    } catch (error) {
+      const log = existsSync(paths.holderLog) ? readFileSync(paths.holderLog, 'utf8').trim().split('\n').slice(-8).join('\n') : '';
+      if (!sandboxRunning(paths) || Date.now() > deadline) {
+        throw new LabError('SANDBOX_FAILED', `the lab sandbox did not start${log ? `:\n${log}` : ''}`, {
+          cause: error,
+          hint: 'run npm run lab:doctor… or check that unprivileged user namespaces are allowed (see the log above)',
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
