@@ -26,9 +26,6 @@ ln -sf /lib/systemd/system/multi-user.target "$units/default.target"
 mkdir -p "$units/sysinit.target.wants"
 ln -sf /etc/systemd/system/lab-node-init.service "$units/sysinit.target.wants/lab-node-init.service"
 
-# keepalived starts only once provisioning has written its configuration.
-rm -f "$units/multi-user.target.wants/keepalived.service"
-
 # An empty machine-id is filled at boot, so every node gets its own.
 : > "$root/etc/machine-id"
 printf 'node\n' > "$root/etc/hostname"

@@ -24,5 +24,5 @@ ipvsadm -C
 ipvsadm-restore < "$dir/ipvs.rules"
 install -m 0644 "$dir/ipvs.rules" /etc/ipvsadm.rules
 
-systemctl enable --quiet keepalived
+systemctl is-enabled --quiet keepalived || systemctl enable --quiet keepalived
 systemctl restart keepalived

@@ -1,2 +1,83 @@
-export async function labStatus(name: string): Promise<unknown> { return name; }
-export function formatStatusTable(status: unknown): string { return String(status); }
+import { findNode } from '../spec/types.js';
+import { holderStatus, sandboxRunning } from '../uml/sandbox.js';
+import { connectNode } from './access.js';
+import { probeNode } from './node-probe.js';
+import { labPaths, requireLabMeta } from './state.js';
+
+export interface NodeStatus {
+  name: string;
+  role: string;
+  /** The node's VM process: running, or exited with its code. */
+  state: string;
+  managementAddress: string;
+  labAddress: string;
+  keepalived: string;
+  holdsVip: boolean;
+  ipvsService: boolean | undefined;
+  /** Why the node could not be asked, when it could not. */
+  problem?: string;
+}
+
+export interface LabStatus {
+  name: string;
+  vip: string;
+  vipHolders: string[];
+  nodes: NodeStatus[];
+}
+
+export async function labStatus(name: string): Promise<LabStatus> {
+  const paths = labPaths(name);
+  const meta = requireLabMeta(paths, name);
+  const spec = meta.spec;
+  const processes = sandboxRunning(paths) ? (await holderStatus(paths)).nodes : [];
+  const nodes = await Promise.all(
+    meta.nodes.map(async (entry): Promise<NodeStatus> => {
+      const node = findNode(spec, entry.name);
+      const process = processes.find((candidate) => candidate.name === entry.name);
+      const base: NodeStatus = {
+        name: entry.name,
+        role: node?.role ?? '?',
+        state: !process ? 'stopped' : process.running ? 'running' : `exited (${process.exitCode ?? process.signal})`,
+        managementAddress: entry.managementAddress,
+        labAddress: node?.address ?? '?',
+        keepalived: '-',
+        holdsVip: false,
+        ipvsService: undefined,
+      };
+      if (!node || !process?.running) return base;
+      try {
+        const ssh = await connectNode(paths, meta, entry.name);
+        try {
+          const probe = await probeNode(spec, node, ssh);
+          const service = probe.ipvs?.some((svc) => svc.address === spec.vip.address && svc.port === spec.service.port);
+          return { ...base, keepalived: probe.keepalived ?? '-', holdsVip: probe.holdsVip && node.role === 'balancer', ipvsService: node.role === 'balancer' ? service : undefined };
+        } finally {
+          ssh.close();
+        }
+      } catch (error) {
+        return { ...base, problem: error instanceof Error ? error.message.split('\n')[0] : String(error) };
+      }
+    }),
+  );
+  return { name, vip: spec.vip.address, vipHolders: nodes.filter((node) => node.holdsVip).map((node) => node.name), nodes };
+}
+
+export function formatStatusTable(status: LabStatus): string {
+  const header = ['NODE', 'ROLE', 'STATE', 'MANAGEMENT', 'LAB ADDRESS', 'KEEPALIVED', 'VIP', 'IPVS'];
+  const rows = status.nodes.map((node) => [
+    node.name,
+    node.role,
+    node.problem ? 'unreachable' : node.state,
+    node.managementAddress,
+    node.labAddress,
+    node.keepalived,
+    node.holdsVip ? 'yes' : '-',
+    node.ipvsService === undefined ? '-' : node.ipvsService ? 'yes' : 'missing',
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
+  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
+  const holders = status.vipHolders.length === 0 ? 'nobody' : status.vipHolders.join(' and ');
+  const warning = status.vipHolders.length > 1 ? '  (split brain: more than one holder)' : '';
+  const problems = status.nodes.filter((node) => node.problem).map((node) => `${node.name}: ${node.problem}`);
+  return [`lab ${status.name}: VIP ${status.vip} held by ${holders}${warning}`, line(header), ...rows.map(line), ...problems, ''].join('\n');
+}

@@ -1,0 +1,57 @@
+import { holdsAddress, parseIpAddrJson } from '../parse/ip-addr.js';
+import { parseIpvsadmStats, type IpvsService } from '../parse/ipvsadm-stats.js';
+import { parseKeepalivedData } from '../parse/keepalived-data.js';
+import type { Communicator } from '../ssh/communicator.js';
+import type { LabNode, LabSpec } from '../spec/types.js';
+
+/** What one node says about itself, read in one SSH exec (process starts are slow under uml). */
+export interface NodeProbe {
+  /** The lab interface is administratively up. */
+  labLinkUp: boolean;
+  holdsVip: boolean;
+  /** keepalived's state of the spec's VRRP instance (MASTER, BACKUP, FAULT, ...) or STOPPED. */
+  keepalived?: string;
+  ipvs?: IpvsService[];
+}
+
+const marker = '##failover-lab:';
+
+function probeScript(spec: LabSpec, node: LabNode): string {
+  const parts = [`echo '${marker}addr'`, `ip -j addr show dev ${spec.lab.interface}`];
+  if (node.role === 'balancer') {
+    parts.push(
+      `echo '${marker}keepalived'`,
+      // SIGUSR1 makes keepalived write its state; wait until the dump is complete.
+      'pid=$(cat /run/keepalived.pid 2>/dev/null) && kill -0 "$pid" 2>/dev/null && { rm -f /tmp/keepalived.data; kill -USR1 "$pid";' +
+        " for i in $(seq 1 30); do grep -qs 'Interfaces >' /tmp/keepalived.data && break; sleep 0.1; done; cat /tmp/keepalived.data; } || echo STOPPED",
+      `echo '${marker}ipvs'`,
+      'ipvsadm -Ln --stats 2>/dev/null || true',
+    );
+  }
+  return parts.join('\n');
+}
+
+function sections(output: string): Map<string, string> {
+  const result = new Map<string, string>();
+  for (const chunk of output.split(marker).slice(1)) {
+    const newline = chunk.indexOf('\n');
+    result.set(chunk.slice(0, newline), chunk.slice(newline + 1));
+  }
+  return result;
+}
+
+export async function probeNode(spec: LabSpec, node: LabNode, ssh: Communicator): Promise<NodeProbe> {
+  const result = await ssh.execChecked(probeScript(spec, node), { timeoutMs: 15_000 });
+  const parts = sections(result.stdout);
+  const interfaces = parseIpAddrJson(parts.get('addr') ?? '[]');
+  const probe: NodeProbe = {
+    labLinkUp: interfaces.some((entry) => entry.name === spec.lab.interface && entry.up),
+    holdsVip: holdsAddress(interfaces, spec.lab.interface, spec.vip.address),
+  };
+  if (node.role === 'balancer') {
+    const dump = parts.get('keepalived') ?? '';
+    probe.keepalived = dump.trim() === 'STOPPED' ? 'STOPPED' : (parseKeepalivedData(dump).get(spec.vrrp.instance) ?? 'UNKNOWN');
+    probe.ipvs = parseIpvsadmStats(parts.get('ipvs') ?? '');
+  }
+  return probe;
+}

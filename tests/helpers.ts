@@ -1,0 +1,24 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** dist/tests → the checkout, where fixtures and lab/ live (they are not compiled). */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const seedSpecPath = path.join(repoRoot, 'lab', 'seed.yaml');
+
+export function fixture(name: string): string {
+  return readFileSync(path.join(repoRoot, 'tests', 'fixtures', name), 'utf8');
+}
+
+export function seedText(): string {
+  return readFileSync(seedSpecPath, 'utf8');
+}
+
+/** Writes a spec (or any file) into a fresh temporary directory and returns its path. */
+export function tempFile(name: string, content: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'failover-lab-test-'));
+  const file = path.join(dir, name);
+  writeFileSync(file, content);
+  return file;
+}
