@@ -17,12 +17,17 @@ if errors=$(printf '%s\n' "$messages" | grep -v -E "^$|$warnings"); then
   printf '%s\n' "$errors" >&2
   exit 3
 fi
-install -m 0644 "$dir/keepalived.conf" /etc/keepalived/keepalived.conf
-
+# Re-provisioning a running lab must not disturb it: reload IPVS and restart keepalived only when
+# their configuration changed (a restart moves the VIP; clearing IPVS drops its connections).
 modprobe ip_vs
-ipvsadm -C
-ipvsadm-restore < "$dir/ipvs.rules"
+if [ "$(ipvsadm-save -n)" != "$(cat "$dir/ipvs.rules")" ]; then
+  ipvsadm -C
+  ipvsadm-restore < "$dir/ipvs.rules"
+fi
 install -m 0644 "$dir/ipvs.rules" /etc/ipvsadm.rules
 
 systemctl is-enabled --quiet keepalived || systemctl enable --quiet keepalived
-systemctl restart keepalived
+if ! cmp -s "$dir/keepalived.conf" /etc/keepalived/keepalived.conf || ! systemctl is-active --quiet keepalived; then
+  install -m 0644 "$dir/keepalived.conf" /etc/keepalived/keepalived.conf
+  systemctl restart keepalived
+fi

@@ -1,0 +1,67 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from '../helpers.js';
+
+export const cliPath = path.join(repoRoot, 'dist', 'src', 'cli', 'main.js');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the failover-lab CLI the way a user does, and collects its output. */
+export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; command?: string[] } = {}): Promise<CliResult> {
+  const [program, ...prefix] = options.command ?? [process.execPath];
+  return new Promise((resolve, reject) => {
+    const child = spawn(program ?? process.execPath, [...prefix, cliPath, ...args], { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 600_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The host's own network namespace as `ip` sees it: links, addresses and routes (lab traffic must add none). */
+export function hostNetworkSnapshot(): string {
+  const show = (args: string[]) => spawnSync('ip', args, { encoding: 'utf8' }).stdout.replace(/\s+$/gm, '');
+  return ['-o link show', '-o addr show', 'route show', '-6 route show'].map((args) => show(args.split(' '))).join('\n--\n');
+}
+
+/** Host processes whose command line mentions the text (e.g. a lab's state directory). */
+export function processesMentioning(text: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'latin1').replace(/\0/g, ' ');
+      if (cmdline.includes(text)) found.push(`${entry}: ${cmdline.trim()}`);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return found;
+}
+
+/** Mounts in the host's mount namespace that mention the text. */
+export function mountsMentioning(text: string): string[] {
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .filter((line) => line.includes(text));
+}
+
+/** The lab left nothing in the host's view: no process, no mount, no state. */
+export function leftovers(stateDir: string): string[] {
+  return [...processesMentioning(stateDir), ...mountsMentioning(stateDir)];
+}
+
+export function noStackTrace(text: string): boolean {
+  return !/^\s+at .+:\d+:\d+\)?$/m.test(text);
+}

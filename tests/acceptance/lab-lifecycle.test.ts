@@ -1,0 +1,131 @@
+import { expect } from 'chai';
+import { existsSync } from 'node:fs';
+import { clientSocket, connectNode, withNodes } from '../../src/lab/access.js';
+import { httpGet } from '../../src/lab/http-probe.js';
+import { labStatus } from '../../src/lab/status.js';
+import { labPaths, requireLabMeta } from '../../src/lab/state.js';
+import { parseIpvsadmStats } from '../../src/parse/ipvsadm-stats.js';
+import { hostNetworkSnapshot, leftovers, runCli } from './cli.js';
+
+const lab = 'accept';
+const paths = labPaths(lab);
+const vip = '172.28.128.200';
+
+describe('the uml lab, end to end (acceptance)', function () {
+  this.timeout(120_000);
+  let hostNetworkBefore = '';
+
+  before(async function () {
+    this.timeout(900_000); // the first run on a machine builds the node image
+    await runCli(['down', '--name', lab]);
+    hostNetworkBefore = hostNetworkSnapshot();
+    const up = await runCli(['up', '--name', lab]);
+    expect(up.code, up.stderr).to.equal(0);
+    expect(up.stderr).to.include(`lab ${lab} is up`);
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await runCli(['down', '--name', lab]);
+  });
+
+  it('adds nothing to the host network namespace', () => {
+    expect(hostNetworkSnapshot()).to.equal(hostNetworkBefore);
+  });
+
+  it('shows balancer1 as MASTER holding the VIP and balancer2 as BACKUP without it', async () => {
+    const status = await labStatus(lab);
+    const byName = new Map(status.nodes.map((node) => [node.name, node]));
+    expect(byName.get('balancer1')).to.include({ state: 'running', keepalived: 'MASTER', holdsVip: true, ipvsService: true });
+    expect(byName.get('balancer2')).to.include({ state: 'running', keepalived: 'BACKUP', holdsVip: false, ipvsService: true });
+    expect(byName.get('backend1')).to.include({ state: 'running', holdsVip: false });
+    expect(status.vipHolders).to.deep.equal(['balancer1']);
+    const table = await runCli(['status', '--name', lab]);
+    expect(table.code).to.equal(0);
+    expect(table.stdout).to.match(/balancer1\s+balancer\s+running\s+10\.99\.0\.10\s+172\.28\.128\.10\s+MASTER\s+yes\s+yes/);
+  });
+
+  it('spreads 20 new connections 10/10 over the backends, alternating, as ipvsadm counts them', async () => {
+    const meta = requireLabMeta(paths, lab);
+    await withNodes(paths, meta, async (nodes) => {
+      for (const name of ['balancer1', 'balancer2']) await nodes.get(name)!.execChecked('ipvsadm -Z');
+      const answers: string[] = [];
+      for (let request = 0; request < 20; request += 1) {
+        const answer = await httpGet(clientSocket(paths, vip, 80), vip);
+        expect(answer.status).to.equal(200);
+        answers.push(answer.body.trim());
+      }
+      expect(answers.filter((name) => name === 'backend1')).to.have.length(10);
+      expect(answers.filter((name) => name === 'backend2')).to.have.length(10);
+      answers.slice(1).forEach((name, index) => expect(name, `request ${index + 2}`).not.to.equal(answers[index]));
+
+      // IPVS sums its per-CPU counters in its 2-second estimator: wait for them to show all 20.
+      const stats = async (name: string) => parseIpvsadmStats((await nodes.get(name)!.execChecked('ipvsadm -Ln --stats')).stdout);
+      let [active] = await stats('balancer1');
+      for (let attempt = 0; attempt < 30 && active?.conns !== 20; attempt += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        [active] = await stats('balancer1');
+      }
+      expect(active).to.include({ address: vip, port: 80, conns: 20, outPkts: 0, outBytes: 0 });
+      expect(active?.inPkts).to.be.greaterThan(20 * 3); // at least handshake, request and close per connection
+      expect(active?.realServers.map((server) => [server.address, server.conns, server.outPkts])).to.deep.equal([
+        ['172.28.128.100', 10, 0],
+        ['172.28.128.110', 10, 0],
+      ]);
+      const [idle] = await stats('balancer2');
+      expect(idle).to.include({ address: vip, port: 80, conns: 0, inPkts: 0, inBytes: 0 });
+      expect(idle?.realServers.map((server) => server.conns)).to.deep.equal([0, 0]);
+    });
+  });
+
+  it('runs one command with lab:exec and exits with its code', async () => {
+    const stats = await runCli(['exec', '--name', lab, 'balancer1', 'ipvsadm', '-Ln', '--stats']);
+    expect(stats.code).to.equal(0);
+    expect(stats.stdout).to.match(/TCP\s+172\.28\.128\.200:80/);
+    const failing = await runCli(['exec', '--name', lab, 'backend2', 'sh', '-c', "'echo to-stderr >&2; exit 7'"]);
+    expect(failing.code).to.equal(7);
+    expect(failing.stderr).to.include('to-stderr');
+    const unknown = await runCli(['exec', '--name', lab, 'nosuchnode', 'true']);
+    expect(unknown.code).to.equal(1);
+    expect(unknown.stderr).to.include('has no node "nosuchnode"');
+  });
+
+  it('is safe to bring up twice: the second run re-applies the configuration and the VIP still serves', async () => {
+    const again = await runCli(['up', '--name', lab]);
+    expect(again.code, again.stderr).to.equal(0);
+    expect(again.stderr).to.include('already up');
+    const answer = await httpGet(clientSocket(paths, vip, 80), vip);
+    expect(answer.body.trim()).to.match(/^backend[12]$/);
+  });
+
+  it("keeps management SSH working after the seed's fault: ip link set down eth1 on balancer1", async () => {
+    const meta = requireLabMeta(paths, lab);
+    const before = await connectNode(paths, meta, 'balancer1');
+    try {
+      await before.execChecked('ip link set down eth1');
+      const after = await connectNode(paths, meta, 'balancer1'); // a new connection, after the fault
+      try {
+        expect((await after.execChecked('hostname')).stdout.trim()).to.equal('balancer1');
+        expect((await after.execChecked('ip -br link show eth1')).stdout).to.match(/^eth1\s+DOWN/);
+      } finally {
+        after.close();
+      }
+    } finally {
+      await before.exec('ip link set up eth1');
+      before.close();
+    }
+  });
+
+  it('lab:down removes every process, mount and file of the lab, and is safe to run twice', async () => {
+    expect(leftovers(paths.dir)).not.to.be.empty; // the lab is really there before
+    const down = await runCli(['down', '--name', lab]);
+    expect(down.code, down.stderr).to.equal(0);
+    expect(down.stderr).to.include(`lab ${lab} removed`);
+    expect(leftovers(paths.dir)).to.deep.equal([]);
+    expect(existsSync(paths.dir)).to.equal(false);
+    expect(hostNetworkSnapshot()).to.equal(hostNetworkBefore);
+    const again = await runCli(['down', '--name', lab]);
+    expect(again.code).to.equal(0);
+    expect(again.stderr).to.include('nothing to remove');
+  });
+});
