@@ -12,10 +12,16 @@ export interface CliResult {
 }
 
 /** Runs the failover-lab CLI the way a user does, and collects its output. */
-export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; command?: string[] } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; command?: string[]; cli?: string } = {},
+): Promise<CliResult> {
   const [program, ...prefix] = options.command ?? [process.execPath];
   return new Promise((resolve, reject) => {
-    const child = spawn(program ?? process.execPath, [...prefix, cliPath, ...args], { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(program ?? process.execPath, [...prefix, options.cli ?? cliPath, ...args], {
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
