@@ -22,6 +22,10 @@ export function checkSemantics(spec: LabSpecDocument, specDir: string): SpecProb
     problem(['networks', 'management', 'subnet'], 'must be a /27 or larger (it holds one address per node)');
   }
 
+  if (spec.networks.lab.interface === 'eth0') {
+    problem(['networks', 'lab', 'interface'], 'eth0 is the management interface (SSH); use eth1, as Vagrant does');
+  }
+
   const used = new Map<number, string>();
   const hostAddress = (text: string, where: string[], label: string) => {
     const value = parseIpv4(text);

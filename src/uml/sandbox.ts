@@ -121,7 +121,7 @@ export async function waitForSandbox(paths: LabPaths, timeoutMs = 15_000): Promi
       if (!sandboxRunning(paths) || Date.now() > deadline) {
         throw new LabError('SANDBOX_FAILED', `the lab sandbox did not start${log ? `:\n${log}` : ''}`, {
           cause: error,
-          hint: 'run npm run lab:doctor… or check that unprivileged user namespaces are allowed (see the log above)',
+          hint: `read ${paths.holderLog}; if unshare failed, unprivileged user namespaces may be off on this host (run the lab as root)`,
         });
       }
       await new Promise((resolve) => setTimeout(resolve, 50));

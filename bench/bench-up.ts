@@ -1,0 +1,106 @@
+/**
+ * npm run bench:up — how fast the uml lab comes and goes, and what a node costs, on this machine.
+ * Writes reports/bench-up.json. Figures, not assertions: the machines here are noisy.
+ *   cold image build (into a scratch cache, so the real cache is untouched; needs root)
+ *   lab:up with the cached image, lab:down — several runs, each from nothing
+ *   peak memory per node (PSS of the node's uml processes, sampled while it boots and serves)
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { clientSocket } from '../src/lab/access.js';
+import { httpGet } from '../src/lab/http-probe.js';
+import { labPaths } from '../src/lab/state.js';
+import { loadSpec } from '../src/spec/load.js';
+import { defaultSpecPath, projectRoot } from '../src/util/paths.js';
+
+const cli = path.join(projectRoot, 'dist', 'src', 'cli', 'main.js');
+const lab = 'bench';
+const runs = Number(process.env.BENCH_RUNS ?? 3);
+
+function timeCli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const started = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('close', (code) => (code === 0 ? resolve(Number(process.hrtime.bigint() - started) / 1e9) : reject(new Error(`${args.join(' ')} failed:\n${stderr}`))));
+  });
+}
+
+/** PSS in MB of each node's uml processes (uml runs several host processes per node). */
+function nodeMemoryMb(nodeNames: string[]): Map<string, number> {
+  const totals = new Map(nodeNames.map((name) => [name, 0]));
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'latin1');
+      const node = nodeNames.find((name) => cmdline.includes(`umid=${lab}-${name}\0`));
+      if (!node) continue;
+      const pss = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${entry}/smaps_rollup`, 'utf8'));
+      totals.set(node, (totals.get(node) ?? 0) + Number(pss?.[1] ?? 0) / 1024);
+    } catch {
+      // process exited meanwhile
+    }
+  }
+  return totals;
+}
+
+const round = (value: number) => Math.round(value * 100) / 100;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+async function main(): Promise<void> {
+  const spec = loadSpec(defaultSpecPath);
+  const nodes = spec.nodes.map((node) => node.name);
+  const result: Record<string, unknown> = { machine: { cpus: os.cpus().length, memoryGiB: round(os.totalmem() / 2 ** 30), kernel: os.release() }, date: new Date().toISOString() };
+
+  if (process.getuid?.() === 0 && process.env.BENCH_SKIP_IMAGE !== '1') {
+    const scratch = mkdtempSync(path.join(os.tmpdir(), 'failover-lab-bench-cache-'));
+    try {
+      result.imageColdSeconds = round(await timeCli(['image'], { ...process.env, FAILOVER_LAB_CACHE: scratch }));
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+
+  await timeCli(['image']); // the real cache, for the runs below
+  await timeCli(['down', '--name', lab]);
+  const up: number[] = [];
+  const down: number[] = [];
+  const peak = new Map(nodes.map((name) => [name, 0]));
+  for (let run = 0; run < runs; run += 1) {
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        for (const [name, mb] of nodeMemoryMb(nodes)) peak.set(name, Math.max(peak.get(name) ?? 0, mb));
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    })();
+    up.push(await timeCli(['up', '--name', lab]));
+    // Some traffic through the VIP, so the nodes are measured serving, not idle.
+    const paths = labPaths(lab);
+    for (let request = 0; request < 100; request += 1) await httpGet(clientSocket(paths, spec.vip.address, spec.service.port), spec.vip.address);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    sampling = false;
+    await sampler;
+    down.push(await timeCli(['down', '--name', lab]));
+  }
+  Object.assign(result, {
+    runs,
+    labUpSeconds: { median: round(median(up)), all: up.map(round) },
+    labDownSeconds: { median: round(median(down)), all: down.map(round) },
+    peakPssMbPerNode: Object.fromEntries([...peak].map(([name, mb]) => [name, round(mb)])),
+    memoryGivenMbPerNode: spec.memoryMb,
+    targets: { imageColdSeconds: 90, labUpSeconds: 20, labDownSeconds: 5, peakMbPerNode: 256 },
+  });
+  mkdirSync(path.join(projectRoot, 'reports'), { recursive: true });
+  const file = path.join(projectRoot, 'reports', 'bench-up.json');
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\nwritten to ${file}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:up failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
