@@ -5,7 +5,10 @@ import { describeError, LabError } from '../errors.js';
 import { ensureHostPackages } from '../host/packages.js';
 import { connectNode } from '../lab/access.js';
 import { downLab } from '../lab/down.js';
-import { labPaths, requireLabMeta } from '../lab/state.js';
+import { labPaths, readLabMeta, requireLabMeta } from '../lab/state.js';
+import { runFailover } from '../scenario/failover.js';
+import { seedScenario } from '../scenario/run.js';
+import { sandboxRunning } from '../uml/sandbox.js';
 import { formatStatusTable, labStatus } from '../lab/status.js';
 import { removeHalfBuiltLab, upLab } from '../lab/up.js';
 import { loadSpec } from '../spec/load.js';
@@ -21,6 +24,9 @@ commands:
   ssh NODE                interactive root shell on a node
   exec NODE COMMAND...    run one command on a node; exits with its exit code
   image [--rebuild]       build the node image (needs root once)
+  failover [--mode M]     the seed's failover scenario on the lab (brought up if needed): load
+                          through the VIP, ip link set down eth1 on the master, checks, report;
+                          M is new-connection (default) or keep-alive; exits 1 if a check fails
 
 options:
   --spec FILE             lab spec (default: lab/seed.yaml)
@@ -51,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
       spec: { type: 'string' },
       name: { type: 'string' },
       rebuild: { type: 'boolean' },
+      mode: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -109,6 +116,19 @@ async function main(argv: string[]): Promise<number> {
       } finally {
         session.close();
       }
+    }
+    case 'failover': {
+      const mode = values.mode ?? 'new-connection';
+      if (mode !== 'new-connection' && mode !== 'keep-alive') {
+        throw new LabError('USAGE', `--mode must be new-connection or keep-alive, not "${mode}"`);
+      }
+      const labSpec = spec();
+      const paths = labPaths(labSpec.name);
+      const meta = readLabMeta(paths)?.readyAt && sandboxRunning(paths) ? requireLabMeta(paths, labSpec.name) : (await upLab(labSpec, progress)).meta;
+      const run = await runFailover(paths, meta, { ...seedScenario, mode }, progress);
+      process.stdout.write(run.summary);
+      progress.info(`report: ${run.reportDir}/summary.md and result.json`);
+      return run.passed ? 0 : 1;
     }
     case 'image': {
       await ensureHostPackages(progress, { build: true });

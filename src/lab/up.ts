@@ -12,7 +12,8 @@ import { backends } from '../spec/types.js';
 import { nodeDir, sandboxPlan } from '../uml/plan.js';
 import { sandboxRunning, startSandbox, stopSandbox, waitForSandbox } from '../uml/sandbox.js';
 import type { Progress } from '../util/progress.js';
-import { clientSocket, sshTarget } from './access.js';
+import { clientSocket, sshTarget, withNodes } from './access.js';
+import { waitForConvergence } from './convergence.js';
 import { httpGet } from './http-probe.js';
 import { labPaths, readLabMeta, writeLabMeta, type LabMeta, type LabPaths } from './state.js';
 
@@ -83,6 +84,7 @@ export async function upLab(spec: LabSpec, progress: Progress): Promise<UpResult
     });
     await provisionAll(paths, meta, spec, files, progress);
     await progress.step('waiting for the VIP to serve HTTP', () => waitForVip(paths, spec));
+    await progress.step('waiting for VRRP to settle', () => withNodes(paths, meta, (sessions) => waitForConvergence(spec, sessions)));
     meta.readyAt = new Date().toISOString();
     writeLabMeta(paths, meta);
     return { meta, created: true, boxBuilt: box.built };

@@ -100,6 +100,41 @@ export class Communicator {
     });
   }
 
+  /**
+   * Runs a long command (e.g. a monitor) and hands over its output line by line as it comes.
+   * `stop` ends the command: it runs in the background of a shell that waits for the end of its
+   * input, so closing our side kills it (closing an SSH channel alone leaves the command running).
+   * The command should still bound itself (e.g. with timeout) in case the connection drops.
+   */
+  stream(command: string, onLine: (line: string) => void): { done: Promise<number>; stop: () => void } {
+    let stopChannel = () => undefined as void;
+    const done = new Promise<number>((resolve, reject) => {
+      const wrapped = `${command} & child=$!; read -r _; kill $child 2>/dev/null; wait`;
+      this.client.exec(wrapped, (error, channel) => {
+        if (error) {
+          reject(new LabError('EXEC_FAILED', `cannot run '${command}' on ${this.node}`, { cause: error }));
+          return;
+        }
+        stopChannel = () => channel.end();
+        let buffer = '';
+        let code = 255;
+        channel.setEncoding('utf8');
+        channel.on('data', (chunk: string) => {
+          buffer += chunk;
+          let newline: number;
+          while ((newline = buffer.indexOf('\n')) >= 0) {
+            onLine(buffer.slice(0, newline));
+            buffer = buffer.slice(newline + 1);
+          }
+        });
+        channel.stderr.resume();
+        channel.on('exit', (exitCode: number | null) => (code = exitCode ?? 255));
+        channel.on('close', () => resolve(code));
+      });
+    });
+    return { done, stop: () => stopChannel() };
+  }
+
   /** Like exec, but a non-zero exit becomes REMOTE_COMMAND_FAILED quoting the node and stderr. */
   async execChecked(command: string, options: { input?: string; timeoutMs?: number } = {}): Promise<ExecResult> {
     const result = await this.exec(command, options);

@@ -1,0 +1,84 @@
+/**
+ * npm run bench:failover — the seed scenario 5 times on one lab, and figures to reports/bench-failover.json:
+ * the distribution of failover time and client-visible outage, answers/s through the VIP in both
+ * load modes, and the share of each run spent outside the scenario's load (setup and teardown).
+ * Figures, not assertions: the machines here are noisy.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { upLab } from '../src/lab/up.js';
+import { downLab } from '../src/lab/down.js';
+import { labPaths } from '../src/lab/state.js';
+import { runFailover } from '../src/scenario/failover.js';
+import { seedScenario } from '../src/scenario/run.js';
+import type { LoadMode } from '../src/scenario/timeline.js';
+import { loadSpec } from '../src/spec/load.js';
+import { defaultSpecPath, projectRoot } from '../src/util/paths.js';
+import { silentProgress } from '../src/util/progress.js';
+
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+const round = (value: number) => Math.round(value * 1000) / 1000;
+
+function distribution(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { min: round(sorted[0] ?? 0), median: round(sorted[Math.floor(sorted.length / 2)] ?? 0), max: round(sorted.at(-1) ?? 0), all: values.map(round) };
+}
+
+async function main(): Promise<void> {
+  const spec = loadSpec(defaultSpecPath, { name: 'bench-failover' });
+  const paths = labPaths(spec.name);
+  await downLab(spec.name, silentProgress);
+  const upStarted = Date.now();
+  const { meta } = await upLab(spec, silentProgress);
+  const upSeconds = (Date.now() - upStarted) / 1000;
+  const rows: { mode: LoadMode; passed: boolean; failover?: number; outage: number; answersPerSecond: number; wallSeconds: number; outsideShare: number }[] = [];
+  try {
+    const modes: LoadMode[] = [...Array.from({ length: runs }, () => 'new-connection' as const), 'keep-alive'];
+    for (const mode of modes) {
+      const started = Date.now();
+      const run = await runFailover(paths, meta, { ...seedScenario, mode }, silentProgress);
+      const wallSeconds = (Date.now() - started) / 1000;
+      rows.push({
+        mode,
+        passed: run.passed,
+        failover: run.measures.failoverSeconds,
+        outage: run.measures.outageSeconds,
+        answersPerSecond: run.result.load.requestsPerSecond,
+        wallSeconds,
+        outsideShare: 1 - seedScenario.durationSeconds / wallSeconds,
+      });
+      process.stderr.write(`${mode}: failover ${run.measures.failoverSeconds ?? 'never'} s, outage ${run.measures.outageSeconds} s, ${run.passed ? 'PASS' : 'FAIL'} (${wallSeconds.toFixed(1)} s)\n`);
+    }
+  } finally {
+    await downLab(spec.name, silentProgress);
+  }
+  const seed = rows.filter((row) => row.mode === 'new-connection');
+  const result = {
+    machine: { cpus: os.cpus().length, memoryGiB: round(os.totalmem() / 2 ** 30), kernel: os.release() },
+    date: new Date().toISOString(),
+    scenario: seedScenario,
+    runs: seed.length,
+    passedRuns: seed.filter((row) => row.passed).length,
+    failoverSeconds: distribution(seed.map((row) => row.failover ?? Number.NaN)),
+    failoverWithinRfcBound: `${seed.filter((row) => row.failover !== undefined && row.failover <= 3.8047 + 0.5).length}/${seed.length}`,
+    outageSeconds: distribution(seed.map((row) => row.outage)),
+    answersPerSecond: {
+      'new-connection': distribution(seed.map((row) => row.answersPerSecond)),
+      'keep-alive': distribution(rows.filter((row) => row.mode === 'keep-alive').map((row) => row.answersPerSecond)),
+    },
+    scenarioWallSeconds: distribution(seed.map((row) => row.wallSeconds)),
+    shareOutsideLoad: distribution(seed.map((row) => row.outsideShare)),
+    labUpSecondsBeforeRuns: round(upSeconds),
+    targets: { failoverWithinRfcBound: '5/5', scenarioWallSeconds: 30 },
+  };
+  mkdirSync(path.join(projectRoot, 'reports'), { recursive: true });
+  const file = path.join(projectRoot, 'reports', 'bench-failover.json');
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\nwritten to ${file}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:failover failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,196 @@
+import type { ScenarioResult, TimelineEvent } from '../scenario/timeline.js';
+import { balanced, describeCounts } from './balance.js';
+import { holdersAt, vipAddedAt, vipHolderSpans } from './vip-holders.js';
+import { masterDownInterval, outageBound, takeoverWindow } from './vrrp-timing.js';
+
+export interface CheckResult {
+  id: string;
+  title: string;
+  pass: boolean;
+  /** Why it passed or failed, with the figures, in words a student or grader reads. */
+  reason: string;
+  /** For checks made of several parts (balance per phase): each part's own verdict. */
+  parts?: { name: string; pass: boolean; detail: string }[];
+}
+
+/** The instants a scenario's checks are built on, measured from its timeline. */
+export interface FailoverMeasures {
+  loadStart: number;
+  loadEnd: number;
+  faultAt: number;
+  revertAt: number;
+  /** When the backup got the VIP after the fault, if it did. */
+  takeoverAt?: number;
+  /** When the master got the VIP back after the revert, if it did. */
+  failbackAt?: number;
+  failoverSeconds?: number;
+  failbackSeconds?: number;
+  outageSeconds: number;
+  outageFrom: number;
+  outageTo: number;
+}
+
+const seconds = (ms: number) => Math.round(ms) / 1000;
+const fmt = (value: number) => `${value.toFixed(2)} s`;
+
+function instant(events: TimelineEvent[], predicate: (event: TimelineEvent) => boolean): number | undefined {
+  return events.find(predicate)?.t;
+}
+
+export function measure(result: ScenarioResult): FailoverMeasures {
+  const { events, vrrp } = result;
+  const loadStart = instant(events, (e) => e.kind === 'phase' && e.name === 'load-start') ?? result.startedAt;
+  const loadEnd = instant(events, (e) => e.kind === 'phase' && e.name === 'load-end') ?? result.endedAt;
+  const faultAt = instant(events, (e) => e.kind === 'fault' && e.action === 'inject') ?? loadEnd;
+  const revertAt = instant(events, (e) => e.kind === 'fault' && e.action === 'revert') ?? loadEnd;
+  const takeoverAt = vipAddedAt(events, vrrp.backup, faultAt);
+  const failbackAt = vipAddedAt(events, vrrp.master, revertAt);
+  // The longest stretch of the load without a successful answer.
+  let previous = loadStart;
+  let outage = { ms: 0, from: loadStart, to: loadStart };
+  for (const event of events) {
+    if (event.kind !== 'response' || event.status !== 200 || event.t < loadStart) continue;
+    if (event.t - previous > outage.ms) outage = { ms: event.t - previous, from: previous, to: event.t };
+    previous = event.t;
+  }
+  if (loadEnd - previous > outage.ms) outage = { ms: loadEnd - previous, from: previous, to: loadEnd };
+  return {
+    loadStart,
+    loadEnd,
+    faultAt,
+    revertAt,
+    takeoverAt,
+    failbackAt,
+    failoverSeconds: takeoverAt === undefined ? undefined : seconds(takeoverAt - faultAt),
+    failbackSeconds: failbackAt === undefined ? undefined : seconds(failbackAt - revertAt),
+    outageSeconds: seconds(outage.ms),
+    outageFrom: outage.from,
+    outageTo: outage.to,
+  };
+}
+
+function clientCounts(events: TimelineEvent[], from: number, to: number): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const event of events) {
+    if (event.kind === 'response' && event.status === 200 && event.t >= from && event.t < to) counts[event.backend] = (counts[event.backend] ?? 0) + 1;
+  }
+  return counts;
+}
+
+function ipvsAt(events: TimelineEvent[], node: string, label: string) {
+  return events.find((e): e is Extract<TimelineEvent, { kind: 'ipvs' }> => e.kind === 'ipvs' && e.node === node && e.label === label);
+}
+
+function delta(later: Record<string, number> | undefined, earlier: Record<string, number> | undefined): Record<string, number> {
+  return Object.fromEntries(Object.entries(later ?? {}).map(([name, value]) => [name, value - (earlier?.[name] ?? 0)]));
+}
+
+/** Judges a recorded failover scenario: pure, so it is tested without a lab. */
+export function failoverChecks(result: ScenarioResult): CheckResult[] {
+  const { events, vrrp } = result;
+  const m = measure(result);
+  const backends = Object.values(result.backends);
+  const spans = vipHolderSpans(events, result.endedAt);
+  const backupWindow = takeoverWindow(vrrp.priorities[vrrp.backup] ?? 0, vrrp.advertInt);
+  const masterDown = masterDownInterval(vrrp.priorities[vrrp.master] ?? 0, vrrp.advertInt);
+  const checks: CheckResult[] = [];
+  const check = (id: string, title: string, pass: boolean, reason: string, parts?: CheckResult['parts']) => checks.push({ id, title, pass, reason, parts });
+
+  // 1. Before the fault.
+  {
+    const holders = holdersAt(spans, m.faultAt - 1);
+    const master = ipvsAt(events, vrrp.master, 'before-fault');
+    const backup = ipvsAt(events, vrrp.backup, 'before-fault');
+    const pass = holders.length === 1 && holders[0] === vrrp.master && (master?.conns ?? 0) > 0 && backup?.conns === 0;
+    check('before-fault', `Before the fault ${vrrp.master} holds the VIP and only its IPVS counters grow`, pass,
+      `VIP held by ${holders.join(' and ') || 'nobody'}; IPVS Conns ${vrrp.master} ${master?.conns ?? '?'}, ${vrrp.backup} ${backup?.conns ?? '?'}`);
+  }
+
+  // 2. Failover within the VRRP bound; the backup's counters take over.
+  {
+    const backupBefore = ipvsAt(events, vrrp.backup, 'before-fault');
+    const backupAfter = ipvsAt(events, vrrp.backup, 'before-revert');
+    const masterSettled = ipvsAt(events, vrrp.master, 'after-fault-settled');
+    const masterAfter = ipvsAt(events, vrrp.master, 'before-revert');
+    const masterGrowth = (masterAfter?.conns ?? 0) - (masterSettled?.conns ?? 0);
+    const backupGrowth = (backupAfter?.conns ?? 0) - (backupBefore?.conns ?? 0);
+    const inTime = m.failoverSeconds !== undefined && m.failoverSeconds <= backupWindow.bound;
+    const pass = inTime && backupBefore?.conns === 0 && backupGrowth > 0 && masterGrowth === 0;
+    const timing = m.failoverSeconds === undefined
+      ? `${vrrp.backup} never took the VIP`
+      : `${vrrp.backup} took the VIP ${fmt(m.failoverSeconds)} after the fault (VRRP: ${fmt(backupWindow.earliest)}–${fmt(backupWindow.latest)}, bound ${fmt(backupWindow.bound)} with margin)`;
+    check('failover', `After the fault ${vrrp.backup} takes over within the VRRP bound`, pass,
+      `${timing}; ${vrrp.backup} Conns ${backupBefore?.conns ?? '?'} → ${backupAfter?.conns ?? '?'}, ${vrrp.master} grew by ${masterGrowth} after the fault`);
+  }
+
+  // 3. Balance in each phase, on the client's counts and on IPVS's.
+  {
+    const phases: { name: string; from: number; to: number }[] = [
+      { name: 'before the fault', from: m.loadStart, to: m.faultAt },
+      { name: 'after failover', from: m.takeoverAt ?? m.revertAt, to: m.revertAt },
+      { name: 'after the revert', from: m.failbackAt ?? m.revertAt, to: m.loadEnd },
+    ];
+    const ipvsPhases = [
+      { name: `${vrrp.master} before the fault`, counts: ipvsAt(events, vrrp.master, 'before-fault')?.perBackend },
+      { name: `${vrrp.backup} after failover`, counts: delta(ipvsAt(events, vrrp.backup, 'before-revert')?.perBackend, ipvsAt(events, vrrp.backup, 'before-fault')?.perBackend) },
+    ];
+    const parts: NonNullable<CheckResult['parts']> = [];
+    const judge = (name: string, counts: Record<string, number>) => {
+      const verdict = balanced(counts, backends);
+      parts.push({ name, pass: verdict.ok, detail: `${describeCounts(counts, backends)} (${verdict.ok ? 'ok' : `differ by ${verdict.difference} > ${verdict.allowed}`})` });
+    };
+    for (const phase of phases) judge(`client ${phase.name}`, clientCounts(events, phase.from, phase.to));
+    for (const phase of ipvsPhases) judge(`IPVS ${phase.name}`, phase.counts ?? {});
+    // IPVS balances connections. With a new connection per request the client's shares must be
+    // balanced too; with keep-alive they are reported only: a client reconnecting from a reused
+    // source port is sent by IPVS to the backend of a stale entry (e.g. on a returning master,
+    // whose table predates the fault: no lvs_sync_daemon), so request shares follow connections.
+    const keepAlive = result.load.mode === 'keep-alive';
+    const counted = parts.filter((part) => !(keepAlive && part.name.startsWith('client')));
+    const pass = counted.every((part) => part.pass);
+    const note = keepAlive ? ' (keep-alive: client shares reported, IPVS shares judged)' : '';
+    check('balance', 'The load stays balanced over both backends in every phase', pass, `${parts.map((part) => `${part.name}: ${part.detail}`).join('; ')}${note}`, parts);
+  }
+
+  // 4. Continuity: the outage the client saw, and every request accounted for.
+  {
+    const bound = outageBound(vrrp.priorities[vrrp.backup] ?? 0, vrrp.advertInt);
+    const { sent, answered, failed, unfinished } = result.load;
+    const accounted = sent === answered + failed + unfinished;
+    const pass = m.outageSeconds <= bound && accounted;
+    check('continuity', 'The client-visible outage stays within the VRRP bound plus TCP retry time', pass,
+      `longest gap without a successful answer ${fmt(m.outageSeconds)} (bound ${fmt(bound)}: takeover bound, then the next TCP SYN retry); ` +
+        `${sent} requests sent = ${answered} answered + ${failed} failed + ${unfinished} unfinished at the end${accounted ? '' : ' — DOES NOT ADD UP'}`);
+  }
+
+  // 5. Never two holders once the VIP first settled on one balancer. A handover overlaps for an
+  //    instant (the new master adds the VIP and advertises; the old one leaves on that advert), so
+  //    overlaps up to one advert_int are a handover, longer ones a split brain.
+  {
+    const firstSettled = spans.find((span) => span.holders.length === 1)?.from ?? Infinity;
+    const overlaps = spans.filter((span) => span.from >= firstSettled && span.holders.length > 1);
+    const splits = overlaps.filter((span) => span.to - span.from > vrrp.advertInt * 1000);
+    const handovers = overlaps.length - splits.length;
+    check('split-brain', 'Never two VIP holders at once', splits.length === 0,
+      splits.length > 0
+        ? splits.map((span) => `${span.holders.join(' and ')} both held it for ${fmt((span.to - span.from) / 1000)}`).join('; ')
+        : `at most one balancer held the VIP at a time${handovers > 0 ? ` (${handovers} handover overlap(s) shorter than advert_int)` : ''}`);
+  }
+
+  // 6. Failback: preempt brings the master back; nopreempt leaves the backup in charge.
+  {
+    const responsesAfter = Object.values(clientCounts(events, (m.failbackAt ?? m.revertAt) + 1, m.loadEnd)).reduce((sum, n) => sum + n, 0);
+    if (vrrp.preempt) {
+      const bound = masterDown + 0.5;
+      const pass = m.failbackSeconds !== undefined && m.failbackSeconds <= bound && responsesAfter > 0 && holdersAt(spans, m.loadEnd - 1).join() === vrrp.master;
+      check('failback', `After the link returns ${vrrp.master} preempts and the load continues`, pass,
+        `${m.failbackSeconds === undefined ? `${vrrp.master} did not take the VIP back` : `${vrrp.master} took the VIP back ${fmt(m.failbackSeconds)} after the revert (bound ${fmt(bound)})`}; ${responsesAfter} answers after that`);
+    } else {
+      const holders = holdersAt(spans, m.loadEnd - 1);
+      const pass = m.failbackAt === undefined && holders.join() === vrrp.backup && responsesAfter > 0;
+      check('failback', `With nopreempt ${vrrp.backup} keeps the VIP after the link returns`, pass,
+        `at the end the VIP is on ${holders.join(' and ') || 'nobody'}${m.failbackAt === undefined ? '' : `; ${vrrp.master} took it back ${fmt(m.failbackSeconds ?? 0)} after the revert`}; ${responsesAfter} answers after the revert`);
+    }
+  }
+  return checks;
+}

@@ -1,0 +1,20 @@
+import type { LoadMode, LoadSummary } from '../scenario/timeline.js';
+
+/** What the orchestrator asks the load worker (inside the lab's namespace) to do. */
+export interface LoadRequest {
+  host: string;
+  port: number;
+  mode: LoadMode;
+  connections: number;
+  /** Requests per second over all connections (a bound, not a target under failure). */
+  rate: number;
+  durationSeconds: number;
+  /** Per-request timeout; a request without an answer by then counts as failed. */
+  timeoutSeconds: number;
+}
+
+/** One JSON line per record on the worker's stdout. */
+export type LoadRecord =
+  | { type: 'response'; t: number; connection: number; status: number; latencyMs: number; backend: string }
+  | { type: 'failed'; t: number; connection: number; error: string }
+  | { type: 'summary'; summary: LoadSummary };

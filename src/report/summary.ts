@@ -1,0 +1,70 @@
+import type { CheckResult, FailoverMeasures } from '../checks/failover-checks.js';
+import type { ScenarioResult, TimelineEvent } from '../scenario/timeline.js';
+
+/** The human side of a run: Markdown that reads as well in a terminal as in a browser. */
+export function renderSummary(result: ScenarioResult, checks: CheckResult[], m: FailoverMeasures): string {
+  const at = (t: number) => `${t >= m.loadStart ? '+' : '-'}${(Math.abs(t - m.loadStart) / 1000).toFixed(2)} s`;
+  const passed = checks.filter((check) => check.pass).length;
+  const lines: string[] = [
+    `# Failover run ${result.runId}`,
+    '',
+    `Lab **${result.lab}** — ${result.scenario}.`,
+    `Load: ${result.load.mode}, ${result.load.connections} connections, at most ${result.load.rate} req/s for ${result.load.durationSeconds} s; ` +
+      `${result.load.requestsPerSecond} answers/s, latency p50 ${result.load.latencyMs.p50} ms, p99 ${result.load.latencyMs.p99} ms.`,
+    '',
+    `## Verdict: ${passed === checks.length ? 'PASS' : 'FAIL'} (${passed}/${checks.length} checks)`,
+    '',
+    ...checks.map((check) => `- **${check.pass ? 'PASS' : 'FAIL'}** ${check.title} — ${check.reason}`),
+    '',
+    '## Key figures',
+    '',
+    `- failover time (fault → ${result.vrrp.backup} holds the VIP): ${m.failoverSeconds === undefined ? 'never' : `${m.failoverSeconds.toFixed(2)} s`}`,
+    `- client-visible outage (longest gap without an answer): ${m.outageSeconds.toFixed(2)} s, from ${at(m.outageFrom)} to ${at(m.outageTo)}`,
+    `- failback (revert → ${result.vrrp.master} holds the VIP): ${m.failbackSeconds === undefined ? 'none' : `${m.failbackSeconds.toFixed(2)} s`}`,
+    `- requests: ${result.load.sent} sent, ${result.load.answered} answered, ${result.load.failed} failed, ${result.load.unfinished} unfinished at the end`,
+    '',
+    '## Timeline (VIP, keepalived, fault)',
+    '',
+    ...[
+      ...result.events.filter((event) => event.kind !== 'response' && event.kind !== 'request-failed' && event.kind !== 'ipvs').map((event) => ({ t: event.t, text: describe(event) })),
+      ...failureLines(result.events),
+    ]
+      .sort((a, b) => a.t - b.t)
+      .map((line) => `- ${at(line.t)} ${line.text}`),
+    '',
+    '## ipvsadm -Ln --stats (as in the homework)',
+    '',
+  ];
+  for (const [node, { before, after }] of Object.entries(result.ipvsText)) {
+    lines.push(`### ${node}, before the fault`, '', '```', before.trimEnd(), '```', '', `### ${node}, at the end`, '', '```', after.trimEnd(), '```', '');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function describe(event: TimelineEvent): string {
+  switch (event.kind) {
+    case 'vip':
+      return `${event.node} ${event.action === 'added' ? 'holds' : 'no longer holds'} the VIP`;
+    case 'vrrp-state':
+      return `${event.node}: keepalived ${event.source === 'dump' ? 'is' : 'enters'} ${event.state}`;
+    case 'fault':
+      return `fault ${event.action === 'inject' ? 'injected' : 'reverted'}: ${event.detail ?? `${event.fault} on ${event.node}`}${event.ok ? '' : ' (FAILED)'}`;
+    case 'phase':
+      return event.name === 'load-start' ? 'load starts' : 'load ends';
+    default:
+      return event.kind;
+  }
+}
+
+/** Failed requests, grouped by second and reason, so a burst reads as one line. */
+function failureLines(events: TimelineEvent[]): { t: number; text: string }[] {
+  const groups = new Map<string, { t: number; count: number }>();
+  for (const event of events) {
+    if (event.kind !== 'request-failed') continue;
+    const key = `${Math.floor(event.t / 1000)}|${event.error}`;
+    const group = groups.get(key) ?? { t: event.t, count: 0 };
+    group.count += 1;
+    groups.set(key, group);
+  }
+  return [...groups].map(([key, group]) => ({ t: group.t, text: `${group.count} request(s) failed: ${key.split('|')[1]}` }));
+}

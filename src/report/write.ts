@@ -1,0 +1,18 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { CheckResult, FailoverMeasures } from '../checks/failover-checks.js';
+import type { ScenarioResult } from '../scenario/timeline.js';
+import { projectRoot } from '../util/paths.js';
+
+export function reportsDir(): string {
+  return process.env.FAILOVER_LAB_REPORTS ?? path.join(projectRoot, 'reports');
+}
+
+/** Writes reports/<run-id>/result.json (the whole timeline, checks, figures) and summary.md. */
+export function writeRunReport(result: ScenarioResult, checks: CheckResult[], measures: FailoverMeasures, summary: string): string {
+  const dir = path.join(reportsDir(), result.runId);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'result.json'), `${JSON.stringify({ ...result, checks, measures }, null, 1)}\n`);
+  writeFileSync(path.join(dir, 'summary.md'), summary);
+  return dir;
+}

@@ -1,0 +1,26 @@
+import { failoverChecks, measure, type CheckResult, type FailoverMeasures } from '../checks/failover-checks.js';
+import type { LabMeta, LabPaths } from '../lab/state.js';
+import { renderSummary } from '../report/summary.js';
+import { writeRunReport } from '../report/write.js';
+import type { Progress } from '../util/progress.js';
+import { runScenario, type ScenarioPlan } from './run.js';
+import type { ScenarioResult } from './timeline.js';
+
+export interface FailoverRun {
+  result: ScenarioResult;
+  checks: CheckResult[];
+  measures: FailoverMeasures;
+  summary: string;
+  reportDir: string;
+  passed: boolean;
+}
+
+/** Runs the scenario, judges it and writes its report: what `lab:failover` and the tests share. */
+export async function runFailover(paths: LabPaths, meta: LabMeta, plan: ScenarioPlan, progress: Progress): Promise<FailoverRun> {
+  const result = await runScenario(paths, meta, plan, progress);
+  const checks = failoverChecks(result);
+  const measures = measure(result);
+  const summary = renderSummary(result, checks, measures);
+  const reportDir = writeRunReport(result, checks, measures, summary);
+  return { result, checks, measures, summary, reportDir, passed: checks.every((check) => check.pass) };
+}

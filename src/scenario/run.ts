@@ -1,0 +1,162 @@
+import { LabError } from '../errors.js';
+import { connectNode } from '../lab/access.js';
+import { waitForConvergence } from '../lab/convergence.js';
+import type { LabMeta, LabPaths } from '../lab/state.js';
+import { startLoad } from '../load/run-load.js';
+import { parseIpvsadmStats } from '../parse/ipvsadm-stats.js';
+import type { Communicator } from '../ssh/communicator.js';
+import { backends, balancers, type LabSpec } from '../spec/types.js';
+import type { Progress } from '../util/progress.js';
+import type { Fault } from './faults/fault.js';
+import { linkDown } from './faults/link-down.js';
+import { watchBalancer } from './monitors.js';
+import type { LoadMode, LoadSummary, ScenarioResult, TimelineEvent, VrrpParameters } from './timeline.js';
+
+export interface ScenarioPlan {
+  name: string;
+  mode: LoadMode;
+  connections: number;
+  /** Requests per second, over all connections. */
+  rate: number;
+  durationSeconds: number;
+  /** Seconds after the load starts. */
+  faultAt: number;
+  revertAt: number;
+}
+
+export const seedScenario: ScenarioPlan = {
+  name: 'seed: ip link set down eth1 on the master, then up again',
+  mode: 'new-connection',
+  connections: 10,
+  rate: 200,
+  // The backup's phase must outlast a client's SYN retry at 7 s after the fault, plus the 2 s of
+  // IPVS's estimator; after the revert the master needs ~3.6 s (its master-down interval).
+  durationSeconds: 23,
+  faultAt: 5,
+  revertAt: 15,
+};
+
+/** IPVS counts in its 2-second estimator: a snapshot this long after an instant includes it. */
+const ipvsSettleMs = 2_500;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+export function vrrpParameters(spec: LabSpec): VrrpParameters {
+  const byPriority = [...balancers(spec)].sort((a, b) => (b.vrrp?.priority ?? 0) - (a.vrrp?.priority ?? 0));
+  const [master, backup] = byPriority;
+  if (!master || !backup) throw new LabError('SCENARIO_NEEDS_TWO_BALANCERS', 'the failover scenario needs two balancers in the spec');
+  return {
+    advertInt: spec.vrrp.advertInt,
+    priorities: Object.fromEntries(byPriority.map((node) => [node.name, node.vrrp?.priority ?? 0])),
+    preempt: spec.vrrp.preempt,
+    master: master.name,
+    backup: backup.name,
+  };
+}
+
+/**
+ * Runs one failover scenario on a running lab: load through the VIP for the whole duration, the
+ * fault injected and reverted at set times (the revert runs whatever happens), balancers watched
+ * throughout. Returns the recorded timeline; judging it is the checks' job.
+ */
+export async function runScenario(paths: LabPaths, meta: LabMeta, plan: ScenarioPlan, progress: Progress): Promise<ScenarioResult> {
+  const spec = meta.spec;
+  const vrrp = vrrpParameters(spec);
+  const backendNames = Object.fromEntries(backends(spec).map((node) => [node.address, node.name]));
+  const events: TimelineEvent[] = [];
+  const record = (event: TimelineEvent) => events.push(event);
+  const sessions = new Map<string, Communicator>();
+  const watchers: { stop: () => Promise<void> }[] = [];
+  const ipvsText: ScenarioResult['ipvsText'] = {};
+  const startedAt = Date.now();
+  let load: LoadSummary | undefined;
+
+  const snapshot = async (label: string) =>
+    Promise.all(
+      [...sessions].map(async ([node, ssh]) => {
+        const text = (await ssh.execChecked('ipvsadm -Ln --stats')).stdout;
+        const service = parseIpvsadmStats(text).find((svc) => svc.address === spec.vip.address && svc.port === spec.service.port);
+        const perBackend = Object.fromEntries((service?.realServers ?? []).map((server) => [backendNames[server.address] ?? server.address, server.conns]));
+        record({ t: Date.now(), kind: 'ipvs', node, label, conns: service?.conns ?? 0, perBackend, inPkts: service?.inPkts ?? 0, outPkts: service?.outPkts ?? 0 });
+        return [node, text] as const;
+      }),
+    );
+
+  try {
+    await progress.step('watching the balancers', async () => {
+      for (const node of balancers(spec)) sessions.set(node.name, await connectNode(paths, meta, node.name));
+      // Watch first, then read the starting state: no transition can fall between the two.
+      for (const [node, ssh] of sessions) {
+        watchers.push(
+          watchBalancer(
+            ssh,
+            node,
+            { interfaceName: spec.lab.interface, vip: spec.vip.address, instance: spec.vrrp.instance, seconds: plan.durationSeconds + 60 },
+            record,
+          ),
+        );
+      }
+      for (const ssh of sessions.values()) await ssh.execChecked('ipvsadm -Z');
+      const probes = await waitForConvergence(spec, sessions);
+      for (const [node, probe] of probes) {
+        record({ t: Date.now(), kind: 'vrrp-state', node, state: probe.keepalived ?? 'UNKNOWN', source: 'dump' });
+        if (probe.holdsVip) record({ t: Date.now(), kind: 'vip', node, action: 'added' });
+      }
+      await sleep(1_500); // the monitors start slowly under uml
+    });
+
+    const fault: Fault = linkDown(vrrp.master, spec.lab.interface);
+    load = await progress.step(`load for ${plan.durationSeconds} s (${plan.mode}); ${fault.describe()} at ${plan.faultAt} s, reverted at ${plan.revertAt} s`, async () => {
+      const loadStart = Date.now();
+      record({ t: loadStart, kind: 'phase', name: 'load-start' });
+      const load = startLoad(
+        paths,
+        { host: spec.vip.address, port: spec.service.port, mode: plan.mode, connections: plan.connections, rate: plan.rate, durationSeconds: plan.durationSeconds, timeoutSeconds: 10 },
+        record,
+      );
+      const faultSession = sessions.get(fault.node)!;
+      let injected = false;
+      try {
+        // Snapshot a little before the fault: a process start on a uml node briefly stalls its
+        // packet path, which must not blur the instant of the fault.
+        await sleep(loadStart + plan.faultAt * 1000 - 1_200 - Date.now());
+        for (const [node, text] of await snapshot('before-fault')) ipvsText[node] = { before: text, after: '' };
+        await sleep(loadStart + plan.faultAt * 1000 - Date.now());
+        record({ t: Date.now(), kind: 'fault', action: 'inject', fault: fault.name, node: fault.node, ok: true, detail: fault.describe() });
+        injected = true;
+        await fault.inject(faultSession);
+        await sleep(ipvsSettleMs);
+        await snapshot('after-fault-settled');
+        await sleep(loadStart + plan.revertAt * 1000 - 300 - Date.now());
+        await snapshot('before-revert');
+        await sleep(loadStart + plan.revertAt * 1000 - Date.now());
+      } finally {
+        if (injected) {
+          // Revert always runs, also when the load or a snapshot failed.
+          const ok = await fault.revert(faultSession).then(() => true, () => false);
+          record({ t: Date.now(), kind: 'fault', action: 'revert', fault: fault.name, node: fault.node, ok });
+        }
+      }
+      const summary = await load.finished;
+      record({ t: Date.now(), kind: 'phase', name: 'load-end' });
+      await sleep(ipvsSettleMs);
+      for (const [node, text] of await snapshot('end')) ipvsText[node] = { before: ipvsText[node]?.before ?? '', after: text };
+      return summary;
+    });
+  } finally {
+    await Promise.allSettled(watchers.map((watcher) => watcher.stop()));
+    for (const ssh of sessions.values()) ssh.close();
+  }
+
+  return {
+    runId: `${new Date(startedAt).toISOString().replace(/[:.]/g, '-')}-${spec.name}`,
+    lab: spec.name,
+    scenario: plan.name,
+    startedAt,
+    endedAt: Date.now(),
+    vrrp,
+    backends: backendNames,
+    load,
+    ipvsText,
+    events: [...events].sort((a, b) => a.t - b.t),
+  };
+}

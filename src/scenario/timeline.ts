@@ -1,0 +1,54 @@
+/**
+ * The recorded result of a scenario: every event on one clock (the orchestrator's Date.now(), in ms).
+ * Checks and reports read only this, so they can be tested without a lab.
+ */
+
+export type TimelineEvent =
+  | { t: number; kind: 'response'; backend: string; status: number; latencyMs: number; connection: number }
+  | { t: number; kind: 'request-failed'; error: string; connection: number }
+  | { t: number; kind: 'fault'; action: 'inject' | 'revert'; fault: string; node: string; ok: boolean; detail?: string }
+  /** The VIP appeared on (added) or left (removed) a balancer's lab interface. */
+  | { t: number; kind: 'vip'; node: string; action: 'added' | 'removed' }
+  /** keepalived's own word on its VRRP state (from its log, or its state dump at the start). */
+  | { t: number; kind: 'vrrp-state'; node: string; state: string; source: 'journal' | 'dump' }
+  | { t: number; kind: 'ipvs'; node: string; label: string; conns: number; perBackend: Record<string, number>; inPkts: number; outPkts: number }
+  | { t: number; kind: 'phase'; name: string };
+
+export interface VrrpParameters {
+  advertInt: number;
+  /** Priorities by balancer name. */
+  priorities: Record<string, number>;
+  preempt: boolean;
+  master: string;
+  backup: string;
+}
+
+export interface LoadSummary {
+  mode: LoadMode;
+  connections: number;
+  rate: number;
+  durationSeconds: number;
+  sent: number;
+  answered: number;
+  failed: number;
+  /** Requests still waiting for an answer when the load stopped. */
+  unfinished: number;
+  requestsPerSecond: number;
+  latencyMs: { p50: number; p99: number; max: number };
+}
+
+export type LoadMode = 'keep-alive' | 'new-connection';
+
+export interface ScenarioResult {
+  runId: string;
+  lab: string;
+  scenario: string;
+  startedAt: number;
+  endedAt: number;
+  vrrp: VrrpParameters;
+  backends: Record<string, string>; // address → name
+  load: LoadSummary;
+  /** `ipvsadm -Ln --stats` text of each balancer before the fault and at the end, as in the seed. */
+  ipvsText: Record<string, { before: string; after: string }>;
+  events: TimelineEvent[];
+}

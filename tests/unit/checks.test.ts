@@ -1,0 +1,100 @@
+import { expect } from 'chai';
+import { failoverChecks, measure } from '../../src/checks/failover-checks.js';
+import { firstSynRetryAfter, masterDownInterval, outageBound, skewTime, takeoverWindow } from '../../src/checks/vrrp-timing.js';
+import type { ScenarioResult, TimelineEvent } from '../../src/scenario/timeline.js';
+import { fixture } from '../helpers.js';
+
+/** A real recorded run of the seed scenario; each test below breaks one thing in a copy of it. */
+const recorded = (): ScenarioResult => JSON.parse(fixture('failover-result-seed-uml.json')) as ScenarioResult;
+
+function verdicts(result: ScenarioResult): Record<string, boolean> {
+  return Object.fromEntries(failoverChecks(result).map((check) => [check.id, check.pass]));
+}
+
+function reason(result: ScenarioResult, id: string): string {
+  return failoverChecks(result).find((check) => check.id === id)?.reason ?? '';
+}
+
+const isVip = (event: TimelineEvent, node: string, action: 'added' | 'removed') => event.kind === 'vip' && event.node === node && event.action === action;
+
+describe('VRRP timing', () => {
+  it("computes the seed's bounds: backup priority 50, advert_int 1 s", () => {
+    expect(skewTime(50, 1)).to.be.closeTo(0.8047, 1e-4);
+    expect(masterDownInterval(50, 1)).to.be.closeTo(3.8047, 1e-4);
+    const window = takeoverWindow(50, 1);
+    expect(window.earliest).to.be.closeTo(2.8047, 1e-4);
+    expect(window.bound).to.be.closeTo(4.3047, 1e-4);
+    expect(masterDownInterval(100, 0.1)).to.be.closeTo(0.3609, 1e-4); // VRRPv3 centiseconds
+  });
+
+  it('finds the first SYN retransmission after an instant (1, 3, 7, 15 s)', () => {
+    expect([0.5, 1, 2.9, 4.3, 7.2].map(firstSynRetryAfter)).to.deep.equal([1, 1, 3, 7, 15]);
+    expect(outageBound(50, 1)).to.equal(8);
+  });
+});
+
+describe('failover checks over a recorded timeline', () => {
+  it('pass on the recorded run of the seed scenario', () => {
+    const result = recorded();
+    expect(verdicts(result)).to.deep.equal({ 'before-fault': true, failover: true, balance: true, continuity: true, 'split-brain': true, failback: true });
+    const m = measure(result);
+    expect(m.failoverSeconds).to.be.within(2.8, 4.3);
+    expect(m.failbackSeconds).to.be.within(2.6, 4.2);
+    expect(m.outageSeconds).to.be.greaterThan(0.5).and.below(8);
+  });
+
+  it('fail the failover when the backup takes the VIP too late', () => {
+    const result = recorded();
+    const takeover = result.events.find((event) => isVip(event, 'balancer2', 'added'))!;
+    takeover.t += 2_000;
+    result.events.sort((a, b) => a.t - b.t);
+    expect(verdicts(result).failover).to.equal(false);
+    expect(reason(result, 'failover')).to.match(/took the VIP 5\.\d\d s after the fault/);
+  });
+
+  it('see a split brain: the backup holding the VIP beside the master for 3 s', () => {
+    const result = recorded();
+    const fault = result.events.find((event) => event.kind === 'fault')!;
+    result.events.push({ t: fault.t - 4_000, kind: 'vip', node: 'balancer2', action: 'added' }, { t: fault.t - 1_000, kind: 'vip', node: 'balancer2', action: 'removed' });
+    result.events.sort((a, b) => a.t - b.t);
+    expect(verdicts(result)['split-brain']).to.equal(false);
+    expect(reason(result, 'split-brain')).to.include('balancer1 and balancer2 both held it for 3.00 s');
+  });
+
+  it('measure the outage: 9 s without answers fails continuity', () => {
+    const result = recorded();
+    const fault = result.events.find((event) => event.kind === 'fault')!.t;
+    result.events = result.events.filter((event) => !(event.kind === 'response' && event.t > fault && event.t < fault + 9_000));
+    expect(verdicts(result).continuity).to.equal(false);
+    expect(measure(result).outageSeconds).to.be.at.least(9);
+  });
+
+  it('fail continuity when requests are not all accounted for', () => {
+    const result = recorded();
+    result.load.sent += 3;
+    expect(verdicts(result).continuity).to.equal(false);
+    expect(reason(result, 'continuity')).to.include('DOES NOT ADD UP');
+  });
+
+  it('fail the balance when one backend stops answering after failover', () => {
+    const result = recorded();
+    const takeover = result.events.find((event) => isVip(event, 'balancer2', 'added'))!.t;
+    result.events = result.events.filter((event) => !(event.kind === 'response' && event.backend === 'backend2' && event.t > takeover));
+    expect(verdicts(result).balance).to.equal(false);
+    expect(reason(result, 'balance')).to.match(/client after failover: backend1 \d+, backend2 0 \(differ by/);
+  });
+
+  it('fail "before the fault" when the backup counted connections while it was backup', () => {
+    const result = recorded();
+    const snapshot = result.events.find((event) => event.kind === 'ipvs' && event.node === 'balancer2' && event.label === 'before-fault');
+    if (snapshot?.kind === 'ipvs') snapshot.conns = 5;
+    expect(verdicts(result)['before-fault']).to.equal(false);
+  });
+
+  it('with nopreempt, a master that takes the VIP back fails the failback check', () => {
+    const result = recorded();
+    result.vrrp.preempt = false;
+    expect(verdicts(result).failback).to.equal(false);
+    expect(reason(result, 'failback')).to.include('balancer1 took it back');
+  });
+});
