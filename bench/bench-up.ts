@@ -6,7 +6,7 @@
  *   peak memory per node (PSS of the node's uml processes, sampled while it boots and serves)
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { clientSocket } from '../src/lab/access.js';
@@ -14,6 +14,7 @@ import { httpGet } from '../src/lab/http-probe.js';
 import { labPaths } from '../src/lab/state.js';
 import { loadSpec } from '../src/spec/load.js';
 import { defaultSpecPath, projectRoot } from '../src/util/paths.js';
+import { runBench } from './bench-report.js';
 
 const cli = path.join(projectRoot, 'dist', 'src', 'cli', 'main.js');
 const lab = 'bench';
@@ -50,10 +51,10 @@ function nodeMemoryMb(nodeNames: string[]): Map<string, number> {
 const round = (value: number) => Math.round(value * 100) / 100;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
-async function main(): Promise<void> {
+runBench('bench-up', async () => {
   const spec = loadSpec(defaultSpecPath);
   const nodes = spec.nodes.map((node) => node.name);
-  const result: Record<string, unknown> = { machine: { cpus: os.cpus().length, memoryGiB: round(os.totalmem() / 2 ** 30), kernel: os.release() }, date: new Date().toISOString() };
+  const result: Record<string, unknown> = {};
 
   if (process.getuid?.() === 0 && process.env.BENCH_SKIP_IMAGE !== '1') {
     const scratch = mkdtempSync(path.join(os.tmpdir(), 'failover-lab-bench-cache-'));
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
     await sampler;
     down.push(await timeCli(['down', '--name', lab]));
   }
-  Object.assign(result, {
+  return Object.assign(result, {
     runs,
     labUpSeconds: { median: round(median(up)), all: up.map(round) },
     labDownSeconds: { median: round(median(down)), all: down.map(round) },
@@ -94,13 +95,4 @@ async function main(): Promise<void> {
     memoryGivenMbPerNode: spec.memoryMb,
     targets: { imageColdSeconds: 90, labUpSeconds: 20, labDownSeconds: 5, peakMbPerNode: 256 },
   });
-  mkdirSync(path.join(projectRoot, 'reports'), { recursive: true });
-  const file = path.join(projectRoot, 'reports', 'bench-up.json');
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\nwritten to ${file}\n`);
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`bench:up failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
 });

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { expect } from 'chai';
 import { repoRoot } from '../helpers.js';
 
 export const cliPath = path.join(repoRoot, 'dist', 'src', 'cli', 'main.js');
@@ -70,4 +71,18 @@ export function leftovers(stateDir: string): string[] {
 
 export function noStackTrace(text: string): boolean {
   return !/^\s+at .+:\d+:\d+\)?$/m.test(text);
+}
+
+/** Gives a describe block its own lab: brought up (from nothing) before its tests, removed after. */
+export function useLab(lab: string, upArgs: string[] = []): void {
+  before(async function () {
+    this.timeout(300_000);
+    await runCli(['down', '--name', lab]);
+    const up = await runCli(['up', ...upArgs, '--name', lab]);
+    expect(up.code, up.stderr).to.equal(0);
+  });
+  after(async function () {
+    this.timeout(60_000);
+    await runCli(['down', '--name', lab]);
+  });
 }

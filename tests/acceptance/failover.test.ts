@@ -6,7 +6,7 @@ import { runFailover, type FailoverRun } from '../../src/scenario/failover.js';
 import { seedScenario } from '../../src/scenario/run.js';
 import { silentProgress } from '../../src/util/progress.js';
 import { seedText, tempFile } from '../helpers.js';
-import { runCli } from './cli.js';
+import { runCli, useLab } from './cli.js';
 
 /** Every check of a run must pass; a failing one shows its own reason. */
 function expectAllPass(run: FailoverRun): void {
@@ -18,17 +18,7 @@ describe('failover of the seed lab under load (acceptance)', function () {
   this.timeout(180_000);
   const lab = 'failover';
   const paths = labPaths(lab);
-
-  before(async function () {
-    this.timeout(300_000);
-    await runCli(['down', '--name', lab]);
-    const up = await runCli(['up', '--name', lab]);
-    expect(up.code, up.stderr).to.equal(0);
-  });
-
-  after(async () => {
-    await runCli(['down', '--name', lab]);
-  });
+  useLab(lab);
 
   it('with a new connection per request: balancer2 takes over within the VRRP bound, the load stays balanced, balancer1 preempts back', async () => {
     const run = await runFailover(paths, requireLabMeta(paths, lab), seedScenario, silentProgress);
@@ -62,18 +52,7 @@ describe('failover with nopreempt in the spec (acceptance)', function () {
   this.timeout(180_000);
   const lab = 'nopreempt';
   const paths = labPaths(lab);
-
-  before(async function () {
-    this.timeout(300_000);
-    await runCli(['down', '--name', lab]);
-    const spec = tempFile('nopreempt.yaml', seedText().replace('preempt: true', 'preempt: false'));
-    const up = await runCli(['up', '--spec', spec, '--name', lab]);
-    expect(up.code, up.stderr).to.equal(0);
-  });
-
-  after(async () => {
-    await runCli(['down', '--name', lab]);
-  });
+  useLab(lab, ['--spec', tempFile('nopreempt.yaml', seedText().replace('preempt: true', 'preempt: false'))]);
 
   it('balancer2 keeps the VIP after balancer1 comes back', async () => {
     const run = await runFailover(paths, requireLabMeta(paths, lab), seedScenario, silentProgress);
