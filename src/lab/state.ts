@@ -7,12 +7,11 @@ import { labStateRoot } from '../util/paths.js';
 /**
  * The one module that knows the layout of a lab's state directory:
  *   lab.json      what is running (spec, provider, node addresses)
- *   plan.json     the sandbox plan the holder executes
- *   holder.pid    holder.log   holder.sock
+ *   plan.json     the sandbox plan the holder executes; holder-main.js, the holder itself
+ *   holder.pid    holder.log
  *   ssh/          the lab's key pair
- *   nodes/NAME/   disk.cow, console.log
- *   uml/          uml's per-node control sockets (uml_dir)
- *   provision/NAME/  the rendered files sent to each node
+ *   sandbox/      the only part the sandbox may write (owned by its unprivileged user):
+ *     holder.sock, nodes/NAME/{disk.cow,console.log}, uml/ (uml's control sockets, uml_dir)
  */
 export interface LabPaths {
   dir: string;
@@ -22,7 +21,11 @@ export interface LabPaths {
   holderLog: string;
   privateKey: string;
   publicKey: string;
-  provision: (node: string) => string;
+  holderScript: string;
+  sandbox: string;
+  controlSocket: string;
+  umlDir: string;
+  nodeDir: (node: string) => string;
 }
 
 export function labPaths(name: string, root = labStateRoot()): LabPaths {
@@ -35,7 +38,11 @@ export function labPaths(name: string, root = labStateRoot()): LabPaths {
     holderLog: path.join(dir, 'holder.log'),
     privateKey: path.join(dir, 'ssh', 'id_ed25519'),
     publicKey: path.join(dir, 'ssh', 'id_ed25519.pub'),
-    provision: (node) => path.join(dir, 'provision', node),
+    holderScript: path.join(dir, 'holder-main.js'),
+    sandbox: path.join(dir, 'sandbox'),
+    controlSocket: path.join(dir, 'sandbox', 'holder.sock'),
+    umlDir: path.join(dir, 'sandbox', 'uml'),
+    nodeDir: (node) => path.join(dir, 'sandbox', 'nodes', node),
   };
 }
 

@@ -9,7 +9,7 @@ import { Communicator } from '../ssh/communicator.js';
 import { ensureLabKey } from '../ssh/keys.js';
 import type { LabSpec } from '../spec/types.js';
 import { backends } from '../spec/types.js';
-import { nodeDir, sandboxPlan } from '../uml/plan.js';
+import { sandboxPlan } from '../uml/plan.js';
 import { sandboxRunning, startSandbox, stopSandbox, waitForSandbox } from '../uml/sandbox.js';
 import type { Progress } from '../util/progress.js';
 import { clientSocket, sshTarget, withNodes } from './access.js';
@@ -67,8 +67,7 @@ export async function upLab(spec: LabSpec, progress: Progress): Promise<UpResult
   try {
     const meta = await progress.step(`starting ${spec.nodes.length} nodes`, async () => {
       const key = ensureLabKey(paths.privateKey, paths.publicKey);
-      const plan = sandboxPlan({ spec, stateDir: paths.dir, boxImage: box.path, publicKeyBlob: key.publicBlob });
-      for (const node of spec.nodes) mkdirSync(nodeDir(paths.dir, node.name), { recursive: true });
+      const plan = sandboxPlan({ spec, paths, boxImage: box.path, publicKeyBlob: key.publicBlob });
       const created: LabMeta = {
         name: spec.name,
         provider: 'uml',
@@ -111,7 +110,7 @@ export async function removeHalfBuiltLab(paths: LabPaths): Promise<string | unde
       cpSync(paths.holderLog, path.join(keep, 'holder.log'));
       kept = keep;
     }
-    const nodesDir = path.join(paths.dir, 'nodes');
+    const nodesDir = path.dirname(paths.nodeDir('-'));
     for (const node of existsSync(nodesDir) ? readdirSync(nodesDir) : []) {
       const log = path.join(nodesDir, node, 'console.log');
       if (existsSync(log)) {
@@ -126,7 +125,7 @@ export async function removeHalfBuiltLab(paths: LabPaths): Promise<string | unde
 }
 
 function consoleTail(paths: LabPaths, node: string): string {
-  return `its console log is ${path.join(nodeDir(paths.dir, node), 'console.log')}`;
+  return `its console log is ${path.join(paths.nodeDir(node), 'console.log')}`;
 }
 
 async function provisionAll(paths: LabPaths, meta: LabMeta, spec: LabSpec, files: Map<string, Record<string, string>>, progress: Progress): Promise<void> {

@@ -12,7 +12,8 @@ export interface LabKey {
 export function ensureLabKey(privateKeyPath: string, publicKeyPath: string): LabKey {
   if (!existsSync(privateKeyPath)) {
     const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'failover-lab' });
-    mkdirSync(path.dirname(privateKeyPath), { recursive: true, mode: 0o700 });
+    mkdirSync(path.dirname(path.dirname(privateKeyPath)), { recursive: true });
+    mkdirSync(path.dirname(privateKeyPath), { mode: 0o700 });
     writeFileSync(privateKeyPath, pair.private, { mode: 0o600 });
     writeFileSync(publicKeyPath, `${pair.public}\n`);
     chmodSync(privateKeyPath, 0o600);

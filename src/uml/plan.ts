@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { formatIpv4, parseIpv4 } from '../spec/ipv4.js';
+import type { LabPaths } from '../lab/state.js';
 import type { LabNode, LabSpec } from '../spec/types.js';
 
 /** What the sandbox holder builds inside the lab's namespaces: written as plan.json, read by holder-main. */
@@ -34,26 +35,22 @@ export function managementAddresses(spec: LabSpec): { host: string; nodes: Map<s
 
 export interface PlanInputs {
   spec: LabSpec;
-  stateDir: string;
+  paths: LabPaths;
   boxImage: string;
   /** Base64 blob of the lab's ed25519 public key. */
   publicKeyBlob: string;
 }
 
-export function nodeDir(stateDir: string, node: string): string {
-  return path.join(stateDir, 'nodes', node);
-}
-
-export function sandboxPlan({ spec, stateDir, boxImage, publicKeyBlob }: PlanInputs): SandboxPlan {
+export function sandboxPlan({ spec, paths, boxImage, publicKeyBlob }: PlanInputs): SandboxPlan {
   const management = managementAddresses(spec);
   return {
     lab: spec.name,
-    controlSocket: path.join(stateDir, 'holder.sock'),
+    controlSocket: paths.controlSocket,
     bridges: [
       { name: managementBridge, address: `${management.host}/${spec.management.prefix}` },
       { name: labBridge, address: `${spec.lab.client}/${spec.lab.prefix}` },
     ],
-    nodes: spec.nodes.map((node, index) => plannedNode(spec, node, index, management.nodes.get(node.name) ?? '', { stateDir, boxImage, publicKeyBlob })),
+    nodes: spec.nodes.map((node, index) => plannedNode(spec, node, index, management.nodes.get(node.name) ?? '', { paths, boxImage, publicKeyBlob })),
   };
 }
 
@@ -62,9 +59,9 @@ function plannedNode(
   node: LabNode,
   index: number,
   managementAddress: string,
-  { stateDir, boxImage, publicKeyBlob }: Omit<PlanInputs, 'spec'>,
+  { paths, boxImage, publicKeyBlob }: Omit<PlanInputs, 'spec'>,
 ): PlannedNode {
-  const dir = nodeDir(stateDir, node.name);
+  const dir = paths.nodeDir(node.name);
   // Interface names must fit in 15 characters whatever the node is called, hence the index.
   const links = [
     { bridge: managementBridge, hostEnd: `n${index}mh`, guestEnd: `n${index}m` },
@@ -72,7 +69,7 @@ function plannedNode(
   ];
   const args = [
     `umid=${spec.name}-${node.name}`,
-    `uml_dir=${path.join(stateDir, 'uml')}`,
+    `uml_dir=${paths.umlDir}`,
     `mem=${spec.memoryMb}M`,
     `ubd0=${path.join(dir, 'disk.cow')},${boxImage}`,
     'root=/dev/ubda',

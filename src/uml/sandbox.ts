@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,15 +10,47 @@ import type { SandboxPlan } from './plan.js';
 
 const holderMain = path.join(path.dirname(fileURLToPath(import.meta.url)), 'holder-main.js');
 
+/**
+ * Who runs the sandbox when the orchestrator is root: never root itself. uml's hostfs is built into
+ * the kernel, so root in a node can mount any host file the uml process may read; run as nobody,
+ * a node (and a student's vrrp_script in it) sees only what every user may see.
+ */
+export function sandboxUid(): number | undefined {
+  if (process.getuid?.() !== 0) return undefined; // unprivileged already
+  return Number(process.env.FAILOVER_LAB_SANDBOX_UID ?? 65534);
+}
+
+/** Prepares the part of the state directory the sandbox writes, owned by the user it runs as. */
+function prepareSandboxDir(paths: LabPaths, plan: SandboxPlan, uid: number | undefined): void {
+  for (const dir of [paths.sandbox, paths.umlDir, ...plan.nodes.map((node) => path.dirname(node.consoleLog))]) mkdirSync(dir, { recursive: true });
+  // The holder runs from a copy in the state directory: it must be readable by the sandbox's user
+  // wherever the checkout lives (it imports nothing but node:).
+  copyFileSync(holderMain, paths.holderScript);
+  chmodSync(paths.holderScript, 0o644);
+  if (uid !== undefined) {
+    // The sandbox's user must reach its directory: the lab's directory and the state root above it
+    // are the project's own, so they are opened for traversal (what they hold stays root's).
+    const stateRoot = path.dirname(paths.dir);
+    for (const dir of [paths.dir, stateRoot, ...(path.basename(path.dirname(stateRoot)) === 'failover-lab' ? [path.dirname(stateRoot)] : [])]) chmodSync(dir, 0o755);
+    const chown = (target: string) => chownSync(target, uid, uid);
+    chown(paths.sandbox);
+    chown(paths.umlDir);
+    for (const node of plan.nodes) {
+      chown(path.dirname(path.dirname(node.consoleLog)));
+      chown(path.dirname(node.consoleLog));
+    }
+  }
+}
+
 /** Starts the holder detached from this process, so the lab outlives the command that made it. */
 export function startSandbox(paths: LabPaths, plan: SandboxPlan): number {
   writeFileSync(paths.plan, `${JSON.stringify(plan, null, 2)}\n`);
+  const uid = sandboxUid();
+  prepareSandboxDir(paths, plan, uid);
   const logFd = openSync(paths.holderLog, 'a');
-  const child = spawn(
-    'unshare',
-    ['--user', '--map-root-user', '--net', '--pid', '--mount', '--fork', '--kill-child', process.execPath, holderMain, paths.plan],
-    { detached: true, stdio: ['ignore', logFd, logFd] },
-  );
+  const dropRoot = uid === undefined ? [] : ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', '--inh-caps=-all'];
+  const command = [...dropRoot, 'unshare', '--user', '--map-root-user', '--net', '--pid', '--mount', '--fork', '--kill-child', process.execPath, paths.holderScript, paths.plan];
+  const child = spawn(command[0] ?? 'unshare', command.slice(1), { detached: true, stdio: ['ignore', logFd, logFd] });
   closeSync(logFd);
   if (child.pid === undefined) throw new LabError('SANDBOX_FAILED', 'could not start unshare for the lab sandbox', { hint: 'install util-linux' });
   child.unref();
@@ -32,7 +64,7 @@ export function startSandbox(paths: LabPaths, plan: SandboxPlan): number {
  * Found by scanning /proc, so a lab whose orchestrator crashed before writing holder.pid is found too.
  */
 export function findSandboxProcesses(paths: LabPaths): number[] {
-  const umlMarker = `uml_dir=${path.join(paths.dir, 'uml')}`;
+  const umlMarker = `uml_dir=${paths.umlDir}`;
   const found: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -42,7 +74,7 @@ export function findSandboxProcesses(paths: LabPaths): number[] {
     } catch {
       continue; // gone meanwhile
     }
-    const isHolder = argv.includes(paths.plan) && argv.some((arg) => arg.endsWith('holder-main.js'));
+    const isHolder = argv.includes(paths.plan) && argv.includes(paths.holderScript);
     if (isHolder || argv.includes(umlMarker)) found.push(Number(entry));
   }
   return found;
@@ -86,7 +118,7 @@ export function sandboxRunning(paths: LabPaths): boolean {
 /** Sends one request to the holder's control socket and returns the connected socket. */
 export function holderConnection(paths: LabPaths, request: HolderRequest): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(path.join(paths.dir, 'holder.sock'));
+    const socket = net.connect(paths.controlSocket);
     socket.once('connect', () => {
       socket.off('error', reject);
       socket.write(`${JSON.stringify(request)}\n`);

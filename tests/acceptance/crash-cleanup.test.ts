@@ -18,7 +18,7 @@ describe('lab:down after the orchestrator was killed with SIGKILL in the middle 
     await runCli(['down', '--name', lab]);
     const hostNetworkBefore = hostNetworkSnapshot();
     const up = spawn(process.execPath, [cliPath, 'up', '--name', lab], { stdio: 'ignore' });
-    const umlMarker = `uml_dir=${paths.dir}/uml`;
+    const umlMarker = `uml_dir=${paths.umlDir}`;
     const deadline = Date.now() + 120_000;
     // Kill it once its nodes are booting: the sandbox exists and uml processes run.
     while (processesMentioning(umlMarker).length < 4) {

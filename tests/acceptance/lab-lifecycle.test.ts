@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { clientSocket, connectNode, withNodes } from '../../src/lab/access.js';
 import { httpGet } from '../../src/lab/http-probe.js';
 import { labStatus } from '../../src/lab/status.js';
 import { labPaths, requireLabMeta } from '../../src/lab/state.js';
 import { parseIpvsadmStats } from '../../src/parse/ipvsadm-stats.js';
-import { hostNetworkSnapshot, leftovers, runCli } from './cli.js';
+import { hostNetworkSnapshot, leftovers, processesMentioning, runCli } from './cli.js';
 
 const lab = 'accept';
 const paths = labPaths(lab);
@@ -76,6 +76,23 @@ describe('the uml lab, end to end (acceptance)', function () {
       expect(idle).to.include({ address: vip, port: 80, conns: 0, inPkts: 0, inBytes: 0 });
       expect(idle?.realServers.map((server) => server.conns)).to.deep.equal([0, 0]);
     });
+  });
+
+  it("runs the nodes as an unprivileged user, so a node's root cannot read the host's secrets through hostfs", async function () {
+    if (process.getuid?.() !== 0) this.skip(); // run by a user, the lab has that user's rights only
+    const uml = processesMentioning(`uml_dir=${paths.umlDir}`).flatMap((entry) => {
+      try {
+        return [readFileSync(`/proc/${entry.split(':')[0]}/status`, 'utf8')];
+      } catch {
+        return []; // a short-lived uml helper
+      }
+    });
+    expect(uml.length).to.be.at.least(4);
+    for (const status of uml) expect(status).to.match(/^Uid:\s+65534\s/m);
+    const attempt = await runCli(['exec', '--name', lab, 'backend1', 'mkdir -p /mnt/host && mount -t hostfs none /mnt/host -o /etc && cat /mnt/host/shadow']);
+    expect(attempt.code, attempt.stdout).not.to.equal(0);
+    expect(attempt.stdout).not.to.include('root:');
+    expect(attempt.stderr).to.match(/Permission denied/i);
   });
 
   it('runs one command with lab:exec and exits with its code', async () => {

@@ -58,7 +58,7 @@ describe('an unprivileged user runs a lab beside a root one (acceptance)', funct
     expect(up.code, up.stderr).to.equal(0);
 
     const stateDir = path.join(env.HOME ?? '', '.local', 'state', 'failover-lab', 'labs', userLab);
-    const uml = processesMentioning(`uml_dir=${stateDir}/uml`);
+    const uml = processesMentioning(`uml_dir=${stateDir}/sandbox/uml`);
     expect(uml.length).to.be.at.least(4);
     // uml starts short-lived helper processes: judge those still there when looked at.
     const owners = uml.flatMap((entry) => {
