@@ -60,7 +60,7 @@ export function vrrpParameters(spec: LabSpec): VrrpParameters {
  */
 export async function runScenario(paths: LabPaths, meta: LabMeta, plan: ScenarioPlan, progress: Progress): Promise<ScenarioResult> {
   const spec = meta.spec;
-  const vrrp = vrrpParameters(spec);
+  let vrrp = vrrpParameters(spec);
   const backendNames = Object.fromEntries(backends(spec).map((node) => [node.address, node.name]));
   const events: TimelineEvent[] = [];
   const record = (event: TimelineEvent) => events.push(event);
@@ -97,6 +97,10 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
       }
       for (const ssh of sessions.values()) await ssh.execChecked('ipvsadm -Z');
       const probes = await waitForConvergence(spec, sessions);
+      // The fault hits whoever is master now. With preemption that is the highest priority; with
+      // nopreempt it is whichever balancer came up first, as VRRP intends.
+      const holder = [...probes].find(([, probe]) => probe.holdsVip)?.[0] ?? vrrp.master;
+      if (holder !== vrrp.master) vrrp = { ...vrrp, master: holder, backup: vrrp.master };
       for (const [node, probe] of probes) {
         record({ t: Date.now(), kind: 'vrrp-state', node, state: probe.keepalived ?? 'UNKNOWN', source: 'dump' });
         if (probe.holdsVip) record({ t: Date.now(), kind: 'vip', node, action: 'added' });

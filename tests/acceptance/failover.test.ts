@@ -54,7 +54,7 @@ describe('failover with nopreempt in the spec (acceptance)', function () {
   const paths = labPaths(lab);
   useLab(lab, ['--spec', tempFile('nopreempt.yaml', seedText().replace('preempt: true', 'preempt: false'))]);
 
-  it('balancer2 keeps the VIP after balancer1 comes back', async () => {
+  it('the balancer that took over keeps the VIP after the first one comes back (whichever came up first is master)', async () => {
     const run = await runFailover(paths, requireLabMeta(paths, lab), seedScenario, silentProgress);
     expectAllPass(run);
     expect(run.measures.failbackAt).to.equal(undefined);
