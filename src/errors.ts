@@ -15,10 +15,6 @@ export class LabError extends Error {
   }
 }
 
-export function isLabError(error: unknown, code?: string): error is LabError {
-  return error instanceof LabError && (code === undefined || error.code === code);
-}
-
 /** Renders an error for people: message, hint, and the chain of causes (no stack trace). */
 export function describeError(error: unknown): string {
   const lines: string[] = [];

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { LabError } from '../errors.js';
 import { boxCacheDirs, isRoot } from '../util/paths.js';
@@ -96,8 +96,4 @@ async function buildBoxImage(recipe: BoxRecipe): Promise<string> {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-}
-
-export function readBoxMeta(imagePath: string): BoxMeta {
-  return JSON.parse(readFileSync(path.join(path.dirname(imagePath), 'box.json'), 'utf8')) as BoxMeta;
 }

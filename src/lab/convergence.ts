@@ -15,15 +15,23 @@ export async function waitForConvergence(spec: LabSpec, sessions: Map<string, Co
     const probes = new Map<string, NodeProbe>();
     for (const node of balancers(spec)) {
       const ssh = sessions.get(node.name);
-      if (ssh) probes.set(node.name, await probeNode(spec, node, ssh));
+      // One slow answer (a busy uml node) is no verdict: only the deadline is.
+      const probe = ssh ? await probeNode(spec, node, ssh).catch(() => undefined) : undefined;
+      if (probe) probes.set(node.name, probe);
     }
     const holders = [...probes].filter(([, probe]) => probe.holdsVip);
     const masters = [...probes].filter(([, probe]) => probe.keepalived === 'MASTER');
     const others = [...probes].filter(([, probe]) => probe.keepalived !== 'MASTER');
-    if (holders.length === 1 && masters.length === 1 && holders[0]?.[0] === masters[0]?.[0] && others.every(([, probe]) => probe.keepalived === 'BACKUP')) {
+    const allAnswered = probes.size === balancers(spec).length;
+    if (allAnswered && holders.length === 1 && masters.length === 1 && holders[0]?.[0] === masters[0]?.[0] && others.every(([, probe]) => probe.keepalived === 'BACKUP')) {
       return probes;
     }
-    last = [...probes].map(([name, probe]) => `${name} ${probe.keepalived}${probe.holdsVip ? ' with the VIP' : ''}`).join(', ');
+    last = balancers(spec)
+      .map(({ name }) => {
+        const probe = probes.get(name);
+        return probe ? `${name} ${probe.keepalived}${probe.holdsVip ? ' with the VIP' : ''}` : `${name} did not answer`;
+      })
+      .join(', ');
     if (Date.now() > deadline) {
       throw new LabError('VRRP_NOT_CONVERGED', `VRRP did not settle within ${timeoutMs / 1000} s: ${last}`, {
         hint: 'look at keepalived on the balancers: npm run lab:exec -- balancer1 journalctl -u keepalived',

@@ -105,7 +105,7 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
         record({ t: Date.now(), kind: 'vrrp-state', node, state: probe.keepalived ?? 'UNKNOWN', source: 'dump' });
         if (probe.holdsVip) record({ t: Date.now(), kind: 'vip', node, action: 'added' });
       }
-      await sleep(1_500); // the monitors start slowly under uml
+      await sleep(500); // the monitors take a moment to start under uml
     });
 
     const fault: Fault = linkDown(vrrp.master, spec.lab.interface);

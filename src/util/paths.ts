@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,8 +27,4 @@ export function labStateRoot(): string {
   if (override) return override;
   if (isRoot()) return '/var/lib/failover-lab/labs';
   return path.join(process.env.XDG_STATE_HOME ?? path.join(os.homedir(), '.local', 'state'), 'failover-lab', 'labs');
-}
-
-export function firstExisting(candidates: readonly string[]): string | undefined {
-  return candidates.find((candidate) => existsSync(candidate));
 }
