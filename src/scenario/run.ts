@@ -112,7 +112,7 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
     load = await progress.step(`load for ${plan.durationSeconds} s (${plan.mode}); ${fault.describe()} at ${plan.faultAt} s, reverted at ${plan.revertAt} s`, async () => {
       const loadStart = Date.now();
       record({ t: loadStart, kind: 'phase', name: 'load-start' });
-      const load = startLoad(
+      const running = startLoad(
         paths,
         { host: spec.vip.address, port: spec.service.port, mode: plan.mode, connections: plan.connections, rate: plan.rate, durationSeconds: plan.durationSeconds, timeoutSeconds: 10 },
         record,
@@ -140,7 +140,7 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
           record({ t: Date.now(), kind: 'fault', action: 'revert', fault: fault.name, node: fault.node, ok });
         }
       }
-      const summary = await load.finished;
+      const summary = await running.finished;
       record({ t: Date.now(), kind: 'phase', name: 'load-end' });
       await sleep(ipvsSettleMs);
       for (const [node, text] of await snapshot('end')) ipvsText[node] = { before: ipvsText[node]?.before ?? '', after: text };
