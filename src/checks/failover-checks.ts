@@ -86,9 +86,8 @@ function delta(later: Record<string, number> | undefined, earlier: Record<string
 }
 
 /** Judges a recorded failover scenario: pure, so it is tested without a lab. */
-export function failoverChecks(result: ScenarioResult): CheckResult[] {
+export function failoverChecks(result: ScenarioResult, m: FailoverMeasures = measure(result)): CheckResult[] {
   const { events, vrrp } = result;
-  const m = measure(result);
   const backends = Object.values(result.backends);
   const spans = vipHolderSpans(events, result.endedAt);
   const backupWindow = takeoverWindow(vrrp.priorities[vrrp.backup] ?? 0, vrrp.advertInt);

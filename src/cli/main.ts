@@ -124,7 +124,8 @@ async function main(argv: string[]): Promise<number> {
       }
       const labSpec = spec();
       const paths = labPaths(labSpec.name);
-      const meta = readLabMeta(paths)?.readyAt && sandboxRunning(paths) ? requireLabMeta(paths, labSpec.name) : (await upLab(labSpec, progress)).meta;
+      const running = readLabMeta(paths);
+      const meta = running?.readyAt && sandboxRunning(paths) ? running : (await upLab(labSpec, progress)).meta;
       const run = await runFailover(paths, meta, { ...seedScenario, mode }, progress);
       process.stdout.write(run.summary);
       progress.info(`report: ${run.reportDir}/summary.md and result.json`);

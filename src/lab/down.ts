@@ -1,8 +1,8 @@
 import { existsSync, rmSync } from 'node:fs';
-import { stopSandbox } from '../uml/sandbox.js';
+import path from 'node:path';
+import { sandboxRunning, stopSandbox } from '../uml/sandbox.js';
 import type { Progress } from '../util/progress.js';
 import { labPaths, type LabPaths } from './state.js';
-import { failedLogsDir } from './up.js';
 
 export interface DownReport {
   name: string;
@@ -16,9 +16,18 @@ export interface DownReport {
  * up after an orchestrator that was killed mid-`up`. Safe to run when nothing is there.
  */
 export async function downLab(name: string, progress: Progress, paths: LabPaths = labPaths(name)): Promise<DownReport> {
-  const processesKilled = await progress.step(`stopping lab ${name}`, () => stopSandbox(paths));
-  const stateRemoved = existsSync(paths.dir) || existsSync(failedLogsDir(paths));
+  return progress.step(`stopping lab ${name}`, () => removeLab(paths));
+}
+
+/** True when anything of the lab is there to remove: processes, state or kept logs. */
+export function labLeftovers(paths: LabPaths): boolean {
+  return existsSync(paths.dir) || existsSync(paths.failedLogs) || sandboxRunning(paths);
+}
+
+async function removeLab(paths: LabPaths): Promise<DownReport> {
+  const processesKilled = await stopSandbox(paths);
+  const stateRemoved = existsSync(paths.dir) || existsSync(paths.failedLogs);
   rmSync(paths.dir, { recursive: true, force: true });
-  rmSync(failedLogsDir(paths), { recursive: true, force: true });
-  return { name, processesKilled, stateRemoved };
+  rmSync(paths.failedLogs, { recursive: true, force: true });
+  return { name: path.basename(paths.dir), processesKilled, stateRemoved };
 }

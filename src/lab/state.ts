@@ -22,6 +22,8 @@ export interface LabPaths {
   privateKey: string;
   publicKey: string;
   holderScript: string;
+  /** Where a failed `up` keeps its logs until the next up or down of the lab. */
+  failedLogs: string;
   sandbox: string;
   controlSocket: string;
   umlDir: string;
@@ -39,6 +41,7 @@ export function labPaths(name: string, root = labStateRoot()): LabPaths {
     privateKey: path.join(dir, 'ssh', 'id_ed25519'),
     publicKey: path.join(dir, 'ssh', 'id_ed25519.pub'),
     holderScript: path.join(dir, 'holder-main.js'),
+    failedLogs: `${dir}.failed`,
     sandbox: path.join(dir, 'sandbox'),
     controlSocket: path.join(dir, 'sandbox', 'holder.sock'),
     umlDir: path.join(dir, 'sandbox', 'uml'),

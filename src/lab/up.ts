@@ -15,6 +15,7 @@ import type { Progress } from '../util/progress.js';
 import { clientSocket, sshTarget, withNodes } from './access.js';
 import { waitForConvergence } from './convergence.js';
 import { httpGet } from './http-probe.js';
+import { downLab, labLeftovers } from './down.js';
 import { labPaths, readLabMeta, writeLabMeta, type LabMeta, type LabPaths } from './state.js';
 
 export interface UpResult {
@@ -25,11 +26,6 @@ export interface UpResult {
 }
 
 const sshTimeoutMs = 90_000;
-
-/** Where a failed `up` leaves its logs (removed by the next up or down of the same lab). */
-export function failedLogsDir(paths: LabPaths): string {
-  return `${paths.dir}.failed`;
-}
 
 /**
  * Brings a lab up: everything that can be checked without a VM is checked first (spec, templates,
@@ -52,13 +48,7 @@ export async function upLab(spec: LabSpec, progress: Progress): Promise<UpResult
     await progress.step('waiting for the VIP to serve HTTP', () => waitForVip(paths, spec));
     return { meta: existing, created: false, boxBuilt: false };
   }
-  if (existsSync(paths.dir) || existsSync(failedLogsDir(paths)) || sandboxRunning(paths)) {
-    await progress.step(`removing what an earlier run of lab ${spec.name} left`, async () => {
-      await stopSandbox(paths);
-      rmSync(paths.dir, { recursive: true, force: true });
-      rmSync(failedLogsDir(paths), { recursive: true, force: true });
-    });
-  }
+  if (labLeftovers(paths)) await downLab(spec.name, progress, paths); // what an earlier run left
 
   checkUserNamespaces();
   await ensureHostPackages(progress, { build: false });
@@ -101,7 +91,7 @@ export async function upLab(spec: LabSpec, progress: Progress): Promise<UpResult
 /** Stops a lab that did not come up, keeping its logs; returns where they are. */
 export async function removeHalfBuiltLab(paths: LabPaths): Promise<string | undefined> {
   await stopSandbox(paths);
-  const keep = failedLogsDir(paths);
+  const keep = paths.failedLogs;
   let kept: string | undefined;
   if (existsSync(paths.dir)) {
     rmSync(keep, { recursive: true, force: true });

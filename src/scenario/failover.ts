@@ -18,8 +18,8 @@ export interface FailoverRun {
 /** Runs the scenario, judges it and writes its report: what `lab:failover` and the tests share. */
 export async function runFailover(paths: LabPaths, meta: LabMeta, plan: ScenarioPlan, progress: Progress): Promise<FailoverRun> {
   const result = await runScenario(paths, meta, plan, progress);
-  const checks = failoverChecks(result);
   const measures = measure(result);
+  const checks = failoverChecks(result, measures);
   const summary = renderSummary(result, checks, measures);
   const reportDir = writeRunReport(result, checks, measures, summary);
   return { result, checks, measures, summary, reportDir, passed: checks.every((check) => check.pass) };
