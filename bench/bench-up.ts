@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { clientSocket } from '../src/lab/access.js';
 import { httpGet } from '../src/lab/http-probe.js';
-import { labPaths } from '../src/lab/state.js';
+import { labPaths, requireLabMeta } from '../src/lab/state.js';
 import { loadSpec } from '../src/spec/load.js';
 import { defaultSpecPath, projectRoot } from '../src/util/paths.js';
 import { runBench } from './bench-report.js';
@@ -81,7 +81,7 @@ runBench('bench-up', async () => {
     up.push(await timeCli(['up', '--name', lab]));
     // Some traffic through the VIP, so the nodes are measured serving, not idle.
     const paths = labPaths(lab);
-    for (let request = 0; request < 100; request += 1) await httpGet(clientSocket(paths, spec.vip.address, spec.service.port), spec.vip.address);
+    for (let request = 0; request < 100; request += 1) await httpGet(clientSocket(paths, requireLabMeta(paths, lab), spec.vip.address, spec.service.port), spec.vip.address);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     sampling = false;
     await sampler;

@@ -7,6 +7,13 @@ dir=${1:?usage: common.sh DIR}
 # shellcheck source=/dev/null
 . "$dir/node.env"
 
+# The lab network's interface must be there: a box with other interface names (enp0s8...) would
+# otherwise fail later, in keepalived, with a less helpful message.
+if ! ip link show "$LAB_INTERFACE" >/dev/null 2>&1; then
+  echo "common.sh: this node has no interface $LAB_INTERFACE (networks.lab.interface in the lab spec); it has: $(ls /sys/class/net | tr '\n' ' ')" >&2
+  exit 1
+fi
+
 need=()
 command -v nginx >/dev/null || need+=(nginx-light)
 if [ "$NODE_ROLE" = balancer ]; then
@@ -15,6 +22,8 @@ if [ "$NODE_ROLE" = balancer ]; then
 fi
 if [ ${#need[@]} -gt 0 ]; then
   # Only boxes without the packages (e.g. a plain Vagrant box) get here; the uml image has them.
+  # A fresh box may have no package lists yet.
+  DEBIAN_FRONTEND=noninteractive apt-get update -q
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
 fi
 

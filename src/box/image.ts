@@ -31,6 +31,15 @@ function cachedImage(recipe: BoxRecipe): string | undefined {
   return undefined;
 }
 
+/** The cached node image for the current recipe, if there is one (undefined also when uml is not installed). */
+export function cachedBoxImage(): string | undefined {
+  try {
+    return cachedImage(boxRecipe());
+  } catch {
+    return undefined;
+  }
+}
+
 /** Returns the node image for the current recipe, building it once when it is not cached. */
 export async function ensureBoxImage(progress: Progress, options: { rebuild?: boolean } = {}): Promise<BoxImage> {
   const recipe = boxRecipe();

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureBoxImage } from '../box/image.js';
 import { describeError, LabError } from '../errors.js';
@@ -8,7 +9,14 @@ import { downLab } from '../lab/down.js';
 import { labPaths, readLabMeta, requireLabMeta } from '../lab/state.js';
 import { runFailover } from '../scenario/failover.js';
 import { seedScenario } from '../scenario/run.js';
-import { sandboxRunning } from '../uml/sandbox.js';
+import { labRunning } from '../lab/running.js';
+import { chooseProvider } from '../provider/choose.js';
+import { umlChecks } from '../doctor/uml-checks.js';
+import { doctorReport } from '../doctor/report.js';
+import { renderAllNodeFiles } from '../render/bundle.js';
+import type { LabSpec } from '../spec/types.js';
+import { defaultNodeFilesDir } from '../vagrant/cli.js';
+import { writeNodeFiles } from '../vagrant/node-files.js';
 import { formatStatusTable, labStatus } from '../lab/status.js';
 import { removeHalfBuiltLab, upLab } from '../lab/up.js';
 import { loadSpec } from '../spec/load.js';
@@ -18,12 +26,16 @@ import { createProgress, formatSeconds } from '../util/progress.js';
 const usage = `usage: failover-lab COMMAND [options]
 
 commands:
-  up                      bring the lab up (builds the node image once), provision it, wait for the VIP
-  down                    remove the lab: every process, interface and file it made
+  up                      bring the lab up (uml: builds the node image once; vagrant: vagrant up),
+                          provision it, wait for the VIP
+  down                    remove the lab: every process, VM, interface and file it made
   status                  table of nodes, keepalived state, VIP holder, IPVS service
   ssh NODE                interactive root shell on a node
   exec NODE COMMAND...    run one command on a node; exits with its exit code
   image [--rebuild]       build the node image (needs root once)
+  doctor                  can this host run the lab? one line per check, with the fix for each problem
+  render [--out DIR]      write each node's provisioning files for a plain 'vagrant up'
+                          (default DIR: .vagrant/failover-lab/node-files, where the Vagrantfile looks)
   failover [--mode M]     the seed's failover scenario on the lab (brought up if needed): load
                           through the VIP, ip link set down eth1 on the master, checks, report;
                           M is new-connection (default) or keep-alive; exits 1 if a check fails
@@ -31,11 +43,13 @@ commands:
 options:
   --spec FILE             lab spec (default: lab/seed.yaml)
   --name NAME             lab name (default: the spec's name); labs with different names can run at once
+  --provider P            uml (User-Mode Linux, the default on Linux) or vagrant (VirtualBox);
+                          also LAB_PROVIDER=P. A running lab keeps the provider it was made with.
 `;
 
 /** `exec NODE CMD...` keeps the command's own flags (e.g. ipvsadm -Ln): options are read only before NODE. */
 function splitRemoteCommand(argv: string[]): { ours: string[]; remote: string[] } {
-  const valued = ['--spec', '--name'];
+  const valued = ['--spec', '--name', '--provider'];
   const positions: number[] = [];
   for (let index = 0; index < argv.length && positions.length < 2; index += 1) {
     const arg = argv[index] ?? '';
@@ -58,6 +72,8 @@ async function main(argv: string[]): Promise<number> {
       name: { type: 'string' },
       rebuild: { type: 'boolean' },
       mode: { type: 'string' },
+      provider: { type: 'string' },
+      out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -69,27 +85,34 @@ async function main(argv: string[]): Promise<number> {
   const progress = createProgress();
   const spec = () => loadSpec(values.spec ?? defaultSpecPath, { name: values.name });
   const labName = () => values.name ?? spec().name;
+  const provider = (labSpec: LabSpec) => {
+    const choice = chooseProvider({ flag: values.provider, env: process.env.LAB_PROVIDER, platform: process.platform, umlChecks: () => umlChecks(labSpec) });
+    progress.info(`provider: ${choice.name} (${choice.reason})`);
+    return choice.name;
+  };
 
   switch (command) {
     case 'up': {
       const labSpec = spec();
       const started = Date.now();
       const paths = labPaths(labSpec.name);
+      const running = readLabMeta(paths);
+      const chosen = running?.readyAt && !values.provider && !process.env.LAB_PROVIDER ? running.provider : provider(labSpec);
       // Ctrl-C during up must not leave a half-built lab behind.
       const onInterrupt = () => {
         process.stderr.write('\ninterrupted: removing the half-built lab\n');
-        void removeHalfBuiltLab(paths).finally(() => process.exit(130));
+        void removeHalfBuiltLab(paths, progress).finally(() => process.exit(130));
       };
       process.once('SIGINT', onInterrupt);
       process.once('SIGTERM', onInterrupt);
-      const result = await upLab(labSpec, progress);
+      const result = await upLab(labSpec, progress, chosen);
       progress.info(`lab ${labSpec.name} is ${result.created ? 'up' : 'still up'} after ${formatSeconds(Date.now() - started)}: http://${labSpec.vip.address}:${labSpec.service.port}/ inside the lab`);
       progress.info('next: npm run lab:status, npm run lab:ssh -- balancer1, npm test');
       return 0;
     }
     case 'down': {
       const report = await downLab(labName(), progress);
-      progress.info(report.processesKilled + Number(report.stateRemoved) === 0 ? `lab ${report.name} was not up: nothing to remove` : `lab ${report.name} removed`);
+      progress.info(report.processesKilled + Number(report.stateRemoved) + Number(report.machinesDestroyed) === 0 ? `lab ${report.name} was not up: nothing to remove` : `lab ${report.name} removed`);
       return 0;
     }
     case 'status': {
@@ -125,7 +148,7 @@ async function main(argv: string[]): Promise<number> {
       const labSpec = spec();
       const paths = labPaths(labSpec.name);
       const running = readLabMeta(paths);
-      const meta = running?.readyAt && sandboxRunning(paths) ? running : (await upLab(labSpec, progress)).meta;
+      const meta = running?.readyAt && (await labRunning(paths, running)) ? running : (await upLab(labSpec, progress, provider(labSpec))).meta;
       const run = await runFailover(paths, meta, { ...seedScenario, mode }, progress);
       process.stdout.write(run.summary);
       progress.info(`report: ${run.reportDir}/summary.md and result.json`);
@@ -135,6 +158,20 @@ async function main(argv: string[]): Promise<number> {
       await ensureHostPackages(progress, { build: true });
       const box = await ensureBoxImage(progress, { rebuild: values.rebuild });
       progress.info(`node image: ${box.path}${box.built ? '' : ' (cached)'}`);
+      return 0;
+    }
+    case 'doctor': {
+      const labSpec = spec();
+      const choice = chooseProvider({ flag: values.provider, env: process.env.LAB_PROVIDER, platform: process.platform, umlChecks: () => umlChecks(labSpec) });
+      const report = await doctorReport(labSpec, choice);
+      process.stdout.write(report.text);
+      return report.ready ? 0 : 1;
+    }
+    case 'render': {
+      const labSpec = spec();
+      const out = path.resolve(values.out ?? defaultNodeFilesDir);
+      writeNodeFiles(out, renderAllNodeFiles(labSpec));
+      progress.info(`provisioning files for ${labSpec.nodes.map((node) => node.name).join(', ')} written to ${out}`);
       return 0;
     }
     default:

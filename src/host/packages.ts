@@ -68,22 +68,30 @@ export async function ensureHostPackages(progress: Progress, options: { build: b
   });
 }
 
-/** Running a lab needs user namespaces; some distributions switch them off for unprivileged users. */
-export function checkUserNamespaces(): void {
+/** Why this host cannot give the lab user namespaces, with the fix; empty when it can. */
+export function userNamespaceProblems(): { message: string; fix: string }[] {
   const read = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined);
+  const problems: { message: string; fix: string }[] = [];
   if (read('/proc/sys/user/max_user_namespaces') === '0') {
-    throw new LabError('USERNS_DISABLED', 'user namespaces are disabled on this host (user.max_user_namespaces = 0)', {
-      hint: 'as root: sysctl -w user.max_user_namespaces=15000',
-    });
+    problems.push({ message: 'user namespaces are disabled on this host (user.max_user_namespaces = 0)', fix: 'as root: sysctl -w user.max_user_namespaces=15000' });
   }
   if (!isRoot() && read('/proc/sys/kernel/unprivileged_userns_clone') === '0') {
-    throw new LabError('USERNS_DISABLED', 'this kernel does not allow unprivileged user namespaces (kernel.unprivileged_userns_clone = 0)', {
-      hint: 'as root: sysctl -w kernel.unprivileged_userns_clone=1, or run the lab as root',
+    problems.push({
+      message: 'this kernel does not allow unprivileged user namespaces (kernel.unprivileged_userns_clone = 0)',
+      fix: 'as root: sysctl -w kernel.unprivileged_userns_clone=1, or run the lab as root',
     });
   }
   if (!isRoot() && read('/proc/sys/kernel/apparmor_restrict_unprivileged_userns') === '1') {
-    throw new LabError('USERNS_DISABLED', 'AppArmor restricts unprivileged user namespaces on this host', {
-      hint: 'as root: sysctl -w kernel.apparmor_restrict_unprivileged_userns=0, or run the lab as root',
+    problems.push({
+      message: 'AppArmor restricts unprivileged user namespaces on this host',
+      fix: 'as root: sysctl -w kernel.apparmor_restrict_unprivileged_userns=0, or run the lab as root',
     });
   }
+  return problems;
+}
+
+/** Running a lab needs user namespaces; some distributions switch them off for unprivileged users. */
+export function checkUserNamespaces(): void {
+  const [first] = userNamespaceProblems();
+  if (first) throw new LabError('USERNS_DISABLED', first.message, { hint: first.fix });
 }

@@ -2,21 +2,24 @@ import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { sandboxRunning, stopSandbox } from '../uml/sandbox.js';
 import type { Progress } from '../util/progress.js';
+import { destroyVagrantLab } from '../vagrant/lab.js';
 import { labPaths, type LabPaths } from './state.js';
 
 export interface DownReport {
   name: string;
   processesKilled: number;
+  /** A Vagrant lab's VMs were destroyed. */
+  machinesDestroyed: boolean;
   stateRemoved: boolean;
 }
 
 /**
  * Removes everything a lab made: its sandbox (and with it every process, interface and mount in
- * it) and its state directory. Works from the state directory and /proc alone, so it also cleans
+ * it) or its Vagrant VMs, and its state directory. Works from the state directory and /proc alone, so it also cleans
  * up after an orchestrator that was killed mid-`up`. Safe to run when nothing is there.
  */
 export async function downLab(name: string, progress: Progress, paths: LabPaths = labPaths(name)): Promise<DownReport> {
-  return progress.step(`stopping lab ${name}`, () => removeLab(paths));
+  return progress.step(`stopping lab ${name}`, () => removeLab(paths, progress));
 }
 
 /** True when anything of the lab is there to remove: processes, state or kept logs. */
@@ -24,10 +27,12 @@ export function labLeftovers(paths: LabPaths): boolean {
   return existsSync(paths.dir) || existsSync(paths.failedLogs) || sandboxRunning(paths);
 }
 
-async function removeLab(paths: LabPaths): Promise<DownReport> {
+async function removeLab(paths: LabPaths, progress: Progress): Promise<DownReport> {
   const processesKilled = await stopSandbox(paths);
+  // Vagrant's record of the VMs is in the state directory: it goes only once the VMs are gone.
+  const machinesDestroyed = await destroyVagrantLab(paths, progress);
   const stateRemoved = existsSync(paths.dir) || existsSync(paths.failedLogs);
   rmSync(paths.dir, { recursive: true, force: true });
   rmSync(paths.failedLogs, { recursive: true, force: true });
-  return { name: path.basename(paths.dir), processesKilled, stateRemoved };
+  return { name: path.basename(paths.dir), processesKilled, machinesDestroyed, stateRemoved };
 }

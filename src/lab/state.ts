@@ -9,7 +9,10 @@ import { labStateRoot } from '../util/paths.js';
  *   lab.json      what is running (spec, provider, node addresses)
  *   plan.json     the sandbox plan the holder executes; holder-main.js, the holder itself
  *   holder.pid    holder.log
- *   ssh/          the lab's key pair
+ *   ssh/          the lab's key pair (uml)
+ *   vagrant/      Vagrant's machine state (VAGRANT_DOTFILE_PATH), so lab:down finds the VMs
+ *   spec.yaml     the lab's copy of its spec file, which the Vagrantfile reads (LAB_SPEC)
+ *   node-files/   per node: the provision/ scripts and rendered files the Vagrantfile uploads
  *   sandbox/      the only part the sandbox may write (owned by its unprivileged user):
  *     holder.sock, nodes/NAME/{disk.cow,console.log}, uml/ (uml's control sockets, uml_dir)
  */
@@ -25,6 +28,9 @@ export interface LabPaths {
   /** Where a failed `up` keeps its logs until the next up or down of the lab. */
   failedLogs: string;
   sandbox: string;
+  vagrantDotfile: string;
+  vagrantNodeFiles: string;
+  vagrantSpec: string;
   controlSocket: string;
   umlDir: string;
   nodeDir: (node: string) => string;
@@ -43,21 +49,36 @@ export function labPaths(name: string, root = labStateRoot()): LabPaths {
     holderScript: path.join(dir, 'holder-main.js'),
     failedLogs: `${dir}.failed`,
     sandbox: path.join(dir, 'sandbox'),
+    vagrantDotfile: path.join(dir, 'vagrant'),
+    vagrantNodeFiles: path.join(dir, 'node-files'),
+    vagrantSpec: path.join(dir, 'spec.yaml'),
     controlSocket: path.join(dir, 'sandbox', 'holder.sock'),
     umlDir: path.join(dir, 'sandbox', 'uml'),
     nodeDir: (node) => path.join(dir, 'sandbox', 'nodes', node),
   };
 }
 
+export type ProviderName = 'uml' | 'vagrant';
+
+/** How to reach a node's sshd. uml: through the sandbox to the management address; vagrant: a forwarded port. */
+export interface NodeAccess {
+  name: string;
+  managementAddress: string;
+  sshPort: number;
+  /** vagrant: the machine's key from `vagrant ssh-config` (uml nodes use the lab's key pair). */
+  identityFile?: string;
+}
+
 export interface LabMeta {
   name: string;
-  provider: 'uml';
+  provider: ProviderName;
   spec: LabSpec;
-  boxImage: string;
+  /** uml: the node image the nodes boot from. */
+  boxImage?: string;
   createdAt: string;
   /** Set once every node is provisioned and the VIP answers. */
   readyAt?: string;
-  nodes: { name: string; managementAddress: string; sshPort: number }[];
+  nodes: NodeAccess[];
 }
 
 export function writeLabMeta(paths: LabPaths, meta: LabMeta): void {

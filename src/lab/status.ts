@@ -1,13 +1,13 @@
 import { findNode } from '../spec/types.js';
-import { holderStatus, sandboxRunning } from '../uml/sandbox.js';
 import { connectNode } from './access.js';
 import { probeNode } from './node-probe.js';
+import { nodeStates } from './running.js';
 import { labPaths, requireLabMeta } from './state.js';
 
 export interface NodeStatus {
   name: string;
   role: string;
-  /** The node's VM process: running, or exited with its code. */
+  /** The node's VM as its provider reports it: running, exited (code), poweroff... */
   state: string;
   managementAddress: string;
   labAddress: string;
@@ -20,6 +20,7 @@ export interface NodeStatus {
 
 export interface LabStatus {
   name: string;
+  provider: string;
   vip: string;
   vipHolders: string[];
   nodes: NodeStatus[];
@@ -29,22 +30,23 @@ export async function labStatus(name: string): Promise<LabStatus> {
   const paths = labPaths(name);
   const meta = requireLabMeta(paths, name);
   const spec = meta.spec;
-  const processes = sandboxRunning(paths) ? (await holderStatus(paths)).nodes : [];
+  const states = await nodeStates(paths, meta);
   const nodes = await Promise.all(
     meta.nodes.map(async (entry): Promise<NodeStatus> => {
       const node = findNode(spec, entry.name);
-      const process = processes.find((candidate) => candidate.name === entry.name);
+      const vm = states.get(entry.name);
       const base: NodeStatus = {
         name: entry.name,
         role: node?.role ?? '?',
-        state: !process ? 'stopped' : process.running ? 'running' : `exited (${process.exitCode ?? process.signal})`,
-        managementAddress: entry.managementAddress,
+        state: vm?.label ?? 'stopped',
+        // vagrant: SSH goes to a port forwarded on the host, so the address alone would not say which node.
+        managementAddress: meta.provider === 'vagrant' ? `${entry.managementAddress}:${entry.sshPort}` : entry.managementAddress,
         labAddress: node?.address ?? '?',
         keepalived: '-',
         holdsVip: false,
         ipvsService: undefined,
       };
-      if (!node || !process?.running) return base;
+      if (!node || !vm?.running) return base;
       try {
         const ssh = await connectNode(paths, meta, entry.name);
         try {
@@ -59,7 +61,7 @@ export async function labStatus(name: string): Promise<LabStatus> {
       }
     }),
   );
-  return { name, vip: spec.vip.address, vipHolders: nodes.filter((node) => node.holdsVip).map((node) => node.name), nodes };
+  return { name, provider: meta.provider, vip: spec.vip.address, vipHolders: nodes.filter((node) => node.holdsVip).map((node) => node.name), nodes };
 }
 
 export function formatStatusTable(status: LabStatus): string {
@@ -79,5 +81,5 @@ export function formatStatusTable(status: LabStatus): string {
   const holders = status.vipHolders.length === 0 ? 'nobody' : status.vipHolders.join(' and ');
   const warning = status.vipHolders.length > 1 ? '  (split brain: more than one holder)' : '';
   const problems = status.nodes.filter((node) => node.problem).map((node) => `${node.name}: ${node.problem}`);
-  return [`lab ${status.name}: VIP ${status.vip} held by ${holders}${warning}`, line(header), ...rows.map(line), ...problems, ''].join('\n');
+  return [`lab ${status.name} (${status.provider}): VIP ${status.vip} held by ${holders}${warning}`, line(header), ...rows.map(line), ...problems, ''].join('\n');
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { LabError } from '../errors.js';
-import type { LabPaths } from '../lab/state.js';
+import type { LabMeta, LabPaths } from '../lab/state.js';
 import type { LoadSummary, TimelineEvent } from '../scenario/timeline.js';
 import type { LoadRecord, LoadRequest } from './protocol.js';
 
@@ -15,17 +15,21 @@ export interface RunningLoad {
   finished: Promise<LoadSummary>;
 }
 
-/**
- * Starts the load generator inside the lab's namespaces (entered through the sandbox's holder), so
- * its traffic goes only to lab addresses. Each record becomes a timeline event as it arrives.
- */
-export function startLoad(paths: LabPaths, request: LoadRequest, onEvent: (event: TimelineEvent) => void): RunningLoad {
+/** uml: inside the lab's namespaces, entered through the sandbox's holder. vagrant: on the host, which is on the host-only network. */
+function workerCommand(paths: LabPaths, meta: LabMeta, request: LoadRequest): { command: string; args: string[] } {
+  const workerArgs = [worker, JSON.stringify(request)];
+  if (meta.provider === 'vagrant') return { command: process.execPath, args: workerArgs };
   const holderPid = Number(readFileSync(paths.holderPid, 'utf8').trim());
-  const child = spawn(
-    'nsenter',
-    ['--target', String(holderPid), '--user', '--net', '--preserve-credentials', '--', process.execPath, worker, JSON.stringify(request)],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  return { command: 'nsenter', args: ['--target', String(holderPid), '--user', '--net', '--preserve-credentials', '--', process.execPath, ...workerArgs] };
+}
+
+/**
+ * Starts the load generator where the lab's client is, so its traffic goes only to lab addresses.
+ * Each record becomes a timeline event as it arrives.
+ */
+export function startLoad(paths: LabPaths, meta: LabMeta, request: LoadRequest, onEvent: (event: TimelineEvent) => void): RunningLoad {
+  const { command, args } = workerCommand(paths, meta, request);
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   let summary: LoadSummary | undefined;
@@ -40,7 +44,7 @@ export function startLoad(paths: LabPaths, request: LoadRequest, onEvent: (event
     }
   });
   const finished = new Promise<LoadSummary>((resolve, reject) => {
-    child.on('error', (cause) => reject(new LabError('LOAD_FAILED', 'cannot start the load generator (nsenter)', { cause, hint: 'install util-linux' })));
+    child.on('error', (cause) => reject(new LabError('LOAD_FAILED', `cannot start the load generator (${command})`, { cause, hint: command === 'nsenter' ? 'install util-linux' : undefined })));
     child.on('close', (code) => {
       if (code === 0 && summary) resolve(summary);
       else reject(new LabError('LOAD_FAILED', `the load generator exited with ${code}: ${stderr.trim().split('\n').slice(-5).join('\n')}`));

@@ -10,7 +10,8 @@ export const remoteProvisionDir = '/var/lib/failover-lab/provision';
 const scriptsDir = path.join(projectRoot, 'provision');
 const keepalivedRejected = 3; // balancer.sh's exit code when keepalived -t refuses the config
 
-function provisionScripts(): Record<string, string> {
+/** The provision/ scripts by file name: what every provider runs on every node. */
+export function provisionScripts(): Record<string, string> {
   return Object.fromEntries(
     readdirSync(scriptsDir)
       .filter((file) => file.endsWith('.sh'))
@@ -18,11 +19,21 @@ function provisionScripts(): Record<string, string> {
   );
 }
 
+/** Everything a node's provisioning directory holds: the scripts and the node's rendered files. */
+export function provisionBundle(files: Record<string, string>): Record<string, string> {
+  return { ...provisionScripts(), ...files };
+}
+
+/** The command that provisions a node from its provisioning directory (the Vagrantfile runs the same). */
+export function provisionCommand(role: string, dir = remoteProvisionDir): string {
+  return `bash ${dir}/common.sh ${dir} && bash ${dir}/${role}.sh ${dir}`;
+}
+
 /** Runs common.sh and the node's role script with its rendered files. Idempotent, like the scripts. */
 export async function provisionNode(spec: LabSpec, node: LabNode, ssh: Communicator, files: Record<string, string>): Promise<void> {
-  await ssh.upload(remoteProvisionDir, { ...provisionScripts(), ...files });
+  await ssh.upload(remoteProvisionDir, provisionBundle(files));
   const dir = remoteProvisionDir;
-  const result = await ssh.exec(`bash ${dir}/common.sh ${dir} && bash ${dir}/${node.role}.sh ${dir}`, { timeoutMs: 120_000 });
+  const result = await ssh.exec(provisionCommand(node.role), { timeoutMs: 120_000 });
   if (result.code === keepalivedRejected && node.role === 'balancer') {
     const source = spec.vrrp.templatePath ?? `the vrrp settings of ${spec.sourcePath}`;
     throw new LabError('KEEPALIVED_CONFIG_REJECTED', `keepalived on ${node.name} rejected the configuration rendered from ${source}:\n${result.stderr.trim()}`, {

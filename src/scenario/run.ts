@@ -114,6 +114,7 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
       record({ t: loadStart, kind: 'phase', name: 'load-start' });
       const running = startLoad(
         paths,
+        meta,
         { host: spec.vip.address, port: spec.service.port, mode: plan.mode, connections: plan.connections, rate: plan.rate, durationSeconds: plan.durationSeconds, timeoutSeconds: 10 },
         record,
       );

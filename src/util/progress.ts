@@ -16,23 +16,34 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, quie
   const write = (text: string) => {
     if (!quiet) stream.write(text);
   };
+  // On a TTY a running step's line stays open, to be replaced by its result; a line printed
+  // meanwhile (e.g. Vagrant's progress) ends it first, and the result then gets a line of its own.
+  let openStep = false;
+  const finish = (mark: string, label: string, took: string) => {
+    write(openStep ? `\r\x1b[2K  ${mark} ${label} (${took})\n` : `  ${mark} ${label} (${took})\n`);
+    openStep = false;
+  };
   return {
     async step(label, work) {
       const started = Date.now();
       write(tty ? `  … ${label}` : `${label} …\n`);
+      openStep = tty;
       try {
         const result = await work();
         const took = formatSeconds(Date.now() - started);
-        write(tty ? `\r\x1b[2K  ✓ ${label} (${took})\n` : `${label}: done in ${took}\n`);
+        if (tty) finish('✓', label, took);
+        else write(`${label}: done in ${took}\n`);
         return result;
       } catch (error) {
         const took = formatSeconds(Date.now() - started);
-        write(tty ? `\r\x1b[2K  ✗ ${label} (${took})\n` : `${label}: failed after ${took}\n`);
+        if (tty) finish('✗', label, took);
+        else write(`${label}: failed after ${took}\n`);
         throw error;
       }
     },
     info(line) {
-      write(`${line}\n`);
+      write(`${openStep ? '\n' : ''}${line}\n`);
+      openStep = false;
     },
   };
 }

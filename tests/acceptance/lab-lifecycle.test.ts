@@ -51,7 +51,7 @@ describe('the uml lab, end to end (acceptance)', function () {
       for (const name of ['balancer1', 'balancer2']) await nodes.get(name)!.execChecked('ipvsadm -Z');
       const answers: string[] = [];
       for (let request = 0; request < 20; request += 1) {
-        const answer = await httpGet(clientSocket(paths, vip, 80), vip);
+        const answer = await httpGet(clientSocket(paths, requireLabMeta(paths, lab), vip, 80), vip);
         expect(answer.status).to.equal(200);
         answers.push(answer.body.trim());
       }
@@ -111,7 +111,7 @@ describe('the uml lab, end to end (acceptance)', function () {
     const again = await runCli(['up', '--name', lab]);
     expect(again.code, again.stderr).to.equal(0);
     expect(again.stderr).to.include('already up');
-    const answer = await httpGet(clientSocket(paths, vip, 80), vip);
+    const answer = await httpGet(clientSocket(paths, requireLabMeta(paths, lab), vip, 80), vip);
     expect(answer.body.trim()).to.match(/^backend[12]$/);
   });
 

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { clientSocket } from '../../src/lab/access.js';
 import { httpGet } from '../../src/lab/http-probe.js';
-import { labPaths } from '../../src/lab/state.js';
+import { labPaths, requireLabMeta } from '../../src/lab/state.js';
 import { repoRoot } from '../helpers.js';
 import { leftovers, processesMentioning, runCli } from './cli.js';
 
@@ -80,7 +80,7 @@ describe('an unprivileged user runs a lab beside a root one (acceptance)', funct
 
     // The root lab, same addresses, still serves its own VIP.
     const paths = labPaths(rootLab);
-    const answer = await httpGet(clientSocket(paths, '172.28.128.200', 80), '172.28.128.200');
+    const answer = await httpGet(clientSocket(paths, requireLabMeta(paths, rootLab), '172.28.128.200', 80), '172.28.128.200');
     expect(answer.body.trim()).to.match(/^backend[12]$/);
 
     const down = await runCli(['down', '--name', userLab], { command: asNobody, cli, env });

@@ -1,0 +1,101 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { errorExit, parseMachineReadable } from '../parse/vagrant-machine-readable.js';
+import type { LabSpec } from '../spec/types.js';
+import { parseCidr } from '../spec/ipv4.js';
+import { projectRoot } from '../util/paths.js';
+import { run } from '../util/run.js';
+import { vagrantMachinePlan } from '../vagrant/machine-plan.js';
+import { type Check, ok, problem, problemsOf } from './check.js';
+import { availableMemoryMb } from './memory.js';
+import { allowedHostOnlyRanges, hasHostOnlyRangeRule, networksConfFix, networksConfPath, subnetAllowed } from './vbox-networks.js';
+
+/** The first line of a program's --version, or undefined when it is not installed. */
+async function versionOf(command: string, args: string[]): Promise<string | undefined> {
+  try {
+    const result = await run(command, args, { timeoutMs: 30_000 });
+    return result.code === 0 ? result.stdout.trim().split('\n')[0] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** VBoxManage is not on the PATH after a Windows install; the installer records its folder. */
+function vboxManageCommand(): string {
+  const folder = process.env.VBOX_MSI_INSTALL_PATH ?? process.env.VBOX_INSTALL_PATH;
+  return process.platform === 'win32' && folder ? path.join(folder, 'VBoxManage.exe') : 'VBoxManage';
+}
+
+/**
+ * Vagrant knows which VirtualBox releases it supports (a newer VirtualBox needs a newer Vagrant), so
+ * ask it: evaluate the Vagrantfile with the virtualbox provider in a throw-away machine-state folder.
+ */
+async function vagrantAcceptsVirtualBox(spec: LabSpec): Promise<string | undefined> {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'failover-lab-doctor-'));
+  try {
+    const env = { ...process.env, VAGRANT_CWD: projectRoot, VAGRANT_DOTFILE_PATH: scratch, LAB_SPEC: spec.sourcePath, VAGRANT_DEFAULT_PROVIDER: 'virtualbox' };
+    const result = await run('vagrant', ['status', '--machine-readable'], { env, timeoutMs: 60_000 });
+    if (result.code === 0) return undefined;
+    const reported = errorExit(parseMachineReadable(result.stdout));
+    return (reported?.message ?? result.stderr).trim().split('\n').filter((line) => line.trim()).slice(0, 6).join(' ');
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Everything the vagrant provider needs of the host, one line each. */
+export async function vagrantChecks(spec: LabSpec, platform: NodeJS.Platform = process.platform): Promise<Check[]> {
+  const checks: Check[] = [];
+  const vagrantVersion = await versionOf('vagrant', ['--version']);
+  checks.push(
+    vagrantVersion
+      ? ok(vagrantVersion)
+      : problem('Vagrant is not installed (no vagrant on the PATH)', 'install Vagrant: Debian/Ubuntu apt-get install vagrant, macOS/Windows the installer from the Vagrant downloads page'),
+  );
+  const vboxVersion = await versionOf(vboxManageCommand(), ['--version']);
+  checks.push(
+    vboxVersion
+      ? ok(`VirtualBox ${vboxVersion}`)
+      : problem('VirtualBox is not installed (no VBoxManage found)', 'install VirtualBox 7.0 (or a release your Vagrant supports) from Oracle\'s downloads page; it needs hardware virtualization (VT-x/AMD-V) enabled'),
+  );
+  if (vagrantVersion && vboxVersion) {
+    const refusal = await vagrantAcceptsVirtualBox(spec);
+    checks.push(
+      refusal
+        ? problem(`Vagrant refuses this VirtualBox: ${refusal}`, 'install the Vagrant release that supports this VirtualBox (or the VirtualBox release this Vagrant lists)')
+        : ok('Vagrant accepts this VirtualBox and the Vagrantfile'),
+    );
+  }
+
+  // The host-only network rule of VirtualBox >= 6.1.28 (assumed for a VirtualBox not installed yet).
+  const subnet = parseCidr(`${spec.lab.subnet}/${spec.lab.prefix}`, true);
+  if (platform !== 'win32' && subnet && (!vboxVersion || hasHostOnlyRangeRule(vboxVersion))) {
+    const fileExists = existsSync(networksConfPath);
+    const ranges = allowedHostOnlyRanges(fileExists ? readFileSync(networksConfPath, 'utf8') : undefined);
+    const cidr = `${spec.lab.subnet}/${spec.lab.prefix}`;
+    checks.push(
+      subnetAllowed(subnet, ranges)
+        ? ok(`host-only network ${cidr} is allowed by ${fileExists ? networksConfPath : "VirtualBox's default range"}`)
+        : problem(
+            `the lab network ${cidr} is outside the host-only ranges VirtualBox allows (${ranges.join(', ') || 'none'}${fileExists ? `, from ${networksConfPath}` : ', its default'})`,
+            `${networksConfFix(subnet, fileExists)} (or move networks.lab in ${spec.sourcePath} into an allowed range)`,
+          ),
+    );
+  }
+
+  const machines = vagrantMachinePlan(spec);
+  const needMb = machines.reduce((sum, machine) => sum + machine.memoryMb, 0) + 512;
+  const freeMb = availableMemoryMb();
+  checks.push(
+    freeMb >= needMb
+      ? ok(`memory: ${needMb} MiB needed (${machines.length} VMs + 512 for VirtualBox), ${freeMb} MiB available`)
+      : problem(`memory: ${needMb} MiB needed (${machines.length} VMs + 512 for VirtualBox), only ${freeMb} MiB available`, 'close other programs (browsers, IDEs) before lab:up'),
+  );
+  return checks;
+}
+
+/** The problems that stop `lab:up --provider vagrant` before any VM is made. */
+export async function vagrantPreflight(spec: LabSpec): Promise<Check[]> {
+  return problemsOf(await vagrantChecks(spec));
+}

@@ -1,0 +1,135 @@
+import { expect } from 'chai';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { labPaths } from '../../src/lab/state.js';
+import { provisionBundle, provisionCommand, remoteProvisionDir } from '../../src/provision/apply.js';
+import { renderNodeFiles } from '../../src/render/bundle.js';
+import { loadSpec } from '../../src/spec/load.js';
+import { run } from '../../src/util/run.js';
+import { vagrantSshConfig, vagrantStatus, type VagrantEnvironment } from '../../src/vagrant/cli.js';
+import { vagrantMachinePlan } from '../../src/vagrant/machine-plan.js';
+import { nodeAccessFromSshConfig } from '../../src/vagrant/node-access.js';
+import { sandboxPlan } from '../../src/uml/plan.js';
+import { repoRoot, seedSpecPath } from '../helpers.js';
+import { leftovers, noStackTrace, runCli } from './cli.js';
+
+/**
+ * The vagrant provider with Debian's real Vagrant, without VirtualBox (it cannot run here): the
+ * project's Vagrantfile is validated and evaluated by Vagrant itself; `vagrant status` and
+ * `vagrant ssh-config` run against a stand-in provider (tests/vagrant) that reports machines as running.
+ */
+describe('vagrant provider with real Vagrant, no VirtualBox (acceptance)', function () {
+  this.timeout(120_000);
+  const spec = loadSpec(seedSpecPath);
+  let scratch: string;
+  let nodeFiles: string;
+
+  before(async () => {
+    scratch = mkdtempSync(path.join(os.tmpdir(), 'failover-lab-vagrant-'));
+    nodeFiles = path.join(scratch, 'node-files');
+    const render = await runCli(['render', '--out', nodeFiles]);
+    expect(render.code, render.stderr).to.equal(0);
+  });
+  after(() => rmSync(scratch, { recursive: true, force: true }));
+
+  const vagrantEnv = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+    ...process.env,
+    VAGRANT_CWD: repoRoot,
+    VAGRANT_DOTFILE_PATH: path.join(scratch, 'dotfile'),
+    FAILOVER_LAB_NODE_FILES: nodeFiles,
+    LAB_SPEC: seedSpecPath,
+    ...extra,
+  });
+  const standIn = (): VagrantEnvironment => ({ cwd: path.join(repoRoot, 'tests', 'vagrant'), dotfilePath: path.join(scratch, 'stand-in'), specPath: seedSpecPath, nodeFiles });
+
+  it('vagrant validate -p accepts the Vagrantfile with the rendered provisioning files', async () => {
+    const result = await run('vagrant', ['validate', '-p'], { env: vagrantEnv(), cwd: repoRoot });
+    expect(result.code, result.stdout + result.stderr).to.equal(0);
+    expect(result.stdout).to.include('Vagrantfile validated successfully.');
+    for (const node of spec.nodes) expect(result.stdout).to.include(`==> ${node.name}:`);
+  });
+
+  it('vagrant up without provisioning files stops at once, saying how to make them', async () => {
+    const result = await run('vagrant', ['up', '--provider', 'virtualbox'], { env: vagrantEnv({ FAILOVER_LAB_NODE_FILES: path.join(scratch, 'none') }), cwd: repoRoot });
+    expect(result.code).to.equal(1);
+    expect(result.stderr).to.include(`no provisioning files in ${path.join(scratch, 'none', 'balancer1')}`).and.to.include('npm run lab:render');
+    expect(existsSync(path.join(scratch, 'dotfile', 'machines'))).to.equal(false);
+  });
+
+  it('vagrant status --machine-readable lists exactly the spec machines', async () => {
+    const machines = await vagrantStatus(standIn());
+    expect(machines.map((machine) => machine.name)).to.deep.equal(spec.nodes.map((node) => node.name));
+    expect(machines.map((machine) => machine.state)).to.deep.equal(spec.nodes.map(() => 'running'));
+  });
+
+  it('vagrant ssh-config becomes the SSH access of every node', async () => {
+    const nodes = nodeAccessFromSshConfig(spec, await vagrantSshConfig(standIn()));
+    expect(nodes.map((node) => node.name)).to.deep.equal(spec.nodes.map((node) => node.name));
+    expect(nodes.map((node) => `${node.managementAddress}:${node.sshPort}`)).to.deep.equal(['127.0.0.1:2200', '127.0.0.1:2201', '127.0.0.1:2202', '127.0.0.1:2203']);
+    expect(nodes[0]?.identityFile).to.equal('/tmp/failover lab keys/balancer1/private_key');
+  });
+
+  it('Vagrant uses the machines, addresses and provisioning of the uml lab', async () => {
+    const dump = path.join(scratch, 'plan.json');
+    const result = await run('vagrant', ['validate', '-p'], { env: vagrantEnv({ FAILOVER_LAB_VAGRANT_PLAN: dump }), cwd: repoRoot });
+    expect(result.code, result.stderr).to.equal(0);
+    const plan = JSON.parse(readFileSync(dump, 'utf8')) as { remoteDir: string; machines: Record<string, string | number>[] };
+
+    // What the TypeScript side expects of the Vagrantfile.
+    const expected = vagrantMachinePlan(spec);
+    expect(plan.machines.map(({ name, role, address, interface: iface, memoryMb, box }) => ({ name, role, address, interface: iface, memoryMb, box }))).to.deep.equal(expected);
+    expect(plan.remoteDir).to.equal(remoteProvisionDir);
+
+    // The uml lab: the same nodes, and each node provisioned with the same files and command.
+    const uml = sandboxPlan({ spec, paths: labPaths('consistency', scratch), boxImage: '/nonexistent', publicKeyBlob: 'AAAA' });
+    expect(plan.machines.map((machine) => machine.name)).to.deep.equal(uml.nodes.map((node) => node.name));
+    for (const machine of plan.machines) {
+      const node = spec.nodes.find((candidate) => candidate.name === machine.name)!;
+      expect(machine.address).to.equal(node.address);
+      expect(machine.provisionCommand).to.equal(provisionCommand(node.role));
+      const uploaded = Object.fromEntries(readdirSync(String(machine.nodeFiles)).map((file) => [file, readFileSync(path.join(String(machine.nodeFiles), file), 'utf8')]));
+      expect(uploaded).to.deep.equal(provisionBundle(renderNodeFiles(spec, node))); // what the uml provider uploads over SSH
+      expect(uploaded['common.sh']).to.equal(readFileSync(path.join(repoRoot, 'provision', 'common.sh'), 'utf8'));
+    }
+  });
+});
+
+describe('provider choice and preflight on this host (acceptance)', function () {
+  this.timeout(120_000);
+
+  it('lab:doctor: uml is chosen and ready here; vagrant names each missing piece with its fix', async () => {
+    const uml = await runCli(['doctor']);
+    expect(uml.code, uml.stdout + uml.stderr).to.equal(0);
+    expect(uml.stdout).to.match(/^provider: uml \(the default on Linux/);
+    expect(uml.stdout).to.include('uml (chosen): ready');
+
+    const vagrant = await runCli(['doctor', '--provider', 'vagrant']);
+    expect(vagrant.code).to.equal(1);
+    expect(vagrant.stdout).to.include('vagrant (chosen): ');
+    expect(vagrant.stdout).to.match(/✓ Vagrant \d+\.\d+\.\d+/);
+    expect(vagrant.stdout).to.include('✗ VirtualBox is not installed (no VBoxManage found) — fix: install VirtualBox');
+    if (!existsSync('/etc/vbox/networks.conf')) {
+      expect(vagrant.stdout).to.include("✗ the lab network 172.28.128.0/24 is outside the host-only ranges VirtualBox allows (192.168.56.0/21, its default) — fix: sudo mkdir -p /etc/vbox && echo '* 172.28.128.0/24 192.168.56.0/21' | sudo tee -a /etc/vbox/networks.conf");
+    }
+    expect(vagrant.stdout).to.include('not ready for vagrant');
+  });
+
+  it('lab:up --provider vagrant stops before making anything when VirtualBox is missing', async () => {
+    const lab = 'vagrant-preflight';
+    const result = await runCli(['up', '--provider', 'vagrant', '--name', lab]);
+    expect(result.code).to.equal(1);
+    expect(result.stderr).to.include('provider: vagrant (chosen with --provider)');
+    expect(result.stderr).to.include('the vagrant provider cannot run here').and.to.include('VirtualBox is not installed').and.to.include('npm run lab:doctor -- --provider vagrant');
+    expect(noStackTrace(result.stderr), result.stderr).to.equal(true);
+    expect(existsSync(labPaths(lab).dir)).to.equal(false);
+    expect(leftovers(labPaths(lab).dir)).to.deep.equal([]);
+  });
+
+  it('LAB_PROVIDER with an unknown name is a usage error', async () => {
+    const result = await runCli(['up', '--name', 'bad-provider'], { env: { ...process.env, LAB_PROVIDER: 'virtualbox' } });
+    expect(result.code).to.equal(2);
+    expect(result.stderr).to.include('LAB_PROVIDER must be uml or vagrant, not "virtualbox"');
+    expect(existsSync(labPaths('bad-provider').dir)).to.equal(false);
+  });
+});
