@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import { LabError } from '../errors.js';
 import type { LabPaths } from '../lab/state.js';
 import type { HolderRequest, HolderStatus } from './holder-protocol.js';
 import type { SandboxPlan } from './plan.js';
+import { findProcesses, processAlive } from '../util/procfs.js';
 
 const holderMain = path.join(path.dirname(fileURLToPath(import.meta.url)), 'holder-main.js');
 
@@ -65,28 +66,10 @@ export function startSandbox(paths: LabPaths, plan: SandboxPlan): number {
  */
 export function findSandboxProcesses(paths: LabPaths): number[] {
   const umlMarker = `uml_dir=${paths.umlDir}`;
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let argv: string[];
-    try {
-      argv = readFileSync(`/proc/${entry}/cmdline`, 'latin1').split('\0');
-    } catch {
-      continue; // gone meanwhile
-    }
-    const isHolder = argv.includes(paths.plan) && argv.includes(paths.holderScript);
-    if (isHolder || argv.includes(umlMarker)) found.push(Number(entry));
-  }
-  return found;
-}
-
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return !/^\d+ \(.*\) Z/.test(stat); // a zombie has already let go of everything
-  } catch {
-    return false;
-  }
+  return findProcesses((read) => {
+    const argv = read('cmdline');
+    return (argv.includes(paths.plan) && argv.includes(paths.holderScript)) || argv.includes(umlMarker);
+  });
 }
 
 /** Kills the sandbox; the kernel then ends every process in it and removes its interfaces. */
@@ -100,7 +83,7 @@ export async function stopSandbox(paths: LabPaths, timeoutMs = 10_000): Promise<
     }
   }
   const deadline = Date.now() + timeoutMs;
-  while (findSandboxProcesses(paths).some(alive)) {
+  while (findSandboxProcesses(paths).some(processAlive)) {
     if (Date.now() > deadline) {
       throw new LabError('SANDBOX_STUCK', `processes of the lab in ${paths.dir} did not exit within ${timeoutMs / 1000} s`, {
         hint: `look at them with: ps -fp ${findSandboxProcesses(paths).join(',')}`,
@@ -112,7 +95,7 @@ export async function stopSandbox(paths: LabPaths, timeoutMs = 10_000): Promise<
 }
 
 export function sandboxRunning(paths: LabPaths): boolean {
-  return findSandboxProcesses(paths).some(alive);
+  return findSandboxProcesses(paths).some(processAlive);
 }
 
 /** Sends one request to the holder's control socket and returns the connected socket. */

@@ -6,6 +6,7 @@ import type { LabSpec } from '../spec/types.js';
 import type { Progress } from '../util/progress.js';
 import { vagrantPreflight } from '../doctor/vagrant-checks.js';
 import { labVagrantEnvironment, vagrantChecked, vagrantSshConfig, vagrantStatus } from './cli.js';
+import { createdMachines, stopStrayVagrant } from './leftovers.js';
 import { nodeAccessFromSshConfig } from './node-access.js';
 import { writeNodeFiles } from './node-files.js';
 
@@ -51,9 +52,20 @@ export async function reprovisionVagrantLab(spec: LabSpec, paths: LabPaths, file
   );
 }
 
-/** Destroys the lab's VMs if Vagrant has a record of them; false when there was nothing to destroy. */
+/**
+ * Destroys the lab's VMs, after stopping any vagrant process still working on them. Returns false
+ * when Vagrant had made none. Throws, leaving Vagrant's records in place, when destroying fails.
+ */
 export async function destroyVagrantLab(paths: LabPaths, progress: Progress): Promise<boolean> {
-  if (!existsSync(paths.vagrantDotfile) || !existsSync(paths.vagrantSpec)) return false;
+  if (!existsSync(paths.vagrantSpec) && !existsSync(paths.vagrantDotfile)) return false; // not a Vagrant lab
+  await stopStrayVagrant(paths.vagrantDotfile);
+  const machines = createdMachines(paths.vagrantDotfile);
+  if (machines.length === 0) return false;
+  if (!existsSync(paths.vagrantSpec)) {
+    throw new LabError('STATE_CORRUPT', `the lab's copy of its spec (${paths.vagrantSpec}) is gone, so Vagrant cannot name its machines (${machines.join(', ')})`, {
+      hint: `destroy them by hand: VAGRANT_DOTFILE_PATH=${paths.vagrantDotfile} LAB_SPEC=<the spec> vagrant destroy -f, then npm run lab:down`,
+    });
+  }
   await vagrantChecked(labVagrantEnvironment(paths), ['destroy', '-f'], showVagrantLine(progress));
   return true;
 }

@@ -1,8 +1,9 @@
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { labPaths } from '../../src/lab/state.js';
+import { labPaths, writeLabMeta } from '../../src/lab/state.js';
 import { provisionBundle, provisionCommand, remoteProvisionDir } from '../../src/provision/apply.js';
 import { renderNodeFiles } from '../../src/render/bundle.js';
 import { loadSpec } from '../../src/spec/load.js';
@@ -131,5 +132,49 @@ describe('provider choice and preflight on this host (acceptance)', function () 
     expect(result.code).to.equal(2);
     expect(result.stderr).to.include('LAB_PROVIDER must be uml or vagrant, not "virtualbox"');
     expect(existsSync(labPaths('bad-provider').dir)).to.equal(false);
+  });
+});
+
+/**
+ * lab:down of a Vagrant lab whose orchestrator died during `vagrant up`. The state is what
+ * startVagrantLab writes before it runs vagrant; the stray process stands in for the orphaned
+ * `vagrant up` (found, like it, by the lab's VAGRANT_DOTFILE_PATH in its environment).
+ */
+describe('lab:down of a Vagrant lab after a crash (acceptance)', function () {
+  this.timeout(120_000);
+  const lab = 'vagrant-crashed';
+  const paths = labPaths(lab);
+  const spec = loadSpec(seedSpecPath, { name: lab });
+
+  const writeCrashedState = (): ChildProcess => {
+    mkdirSync(paths.vagrantDotfile, { recursive: true });
+    copyFileSync(seedSpecPath, paths.vagrantSpec);
+    writeLabMeta(paths, { name: lab, provider: 'vagrant', spec, createdAt: new Date().toISOString(), nodes: [] });
+    return spawn(process.execPath, ['-e', 'setTimeout(() => {}, 600000)'], { env: { ...process.env, VAGRANT_DOTFILE_PATH: paths.vagrantDotfile }, stdio: 'ignore' });
+  };
+  const exited = (child: ChildProcess) => new Promise<NodeJS.Signals | null>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(child.signalCode) : child.once('exit', (_code, signal) => resolve(signal))));
+  after(() => rmSync(paths.dir, { recursive: true, force: true }));
+
+  it('stops the orphaned vagrant process and removes the state when no VM was made yet', async () => {
+    const stray = writeCrashedState();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const down = await runCli(['down', '--name', lab]);
+    expect(down.code, down.stderr).to.equal(0);
+    expect(down.stderr).to.include(`lab ${lab} removed`);
+    expect(await exited(stray)).to.equal('SIGINT');
+    expect(existsSync(paths.dir)).to.equal(false);
+  });
+
+  it('keeps the state, and says so, when Vagrant cannot destroy a VM it made', async () => {
+    const stray = writeCrashedState();
+    mkdirSync(path.join(paths.vagrantDotfile, 'machines', 'balancer1', 'virtualbox'), { recursive: true });
+    writeFileSync(path.join(paths.vagrantDotfile, 'machines', 'balancer1', 'virtualbox', 'id'), 'a1b2c3d4-0000-0000-0000-000000000000');
+    const down = await runCli(['down', '--name', lab]);
+    await exited(stray);
+    expect(down.code).to.equal(1);
+    expect(down.stderr).to.include("'vagrant destroy -f' failed");
+    expect(noStackTrace(down.stderr), down.stderr).to.equal(true);
+    expect(existsSync(paths.vagrantDotfile)).to.equal(true); // the record of the VM is not lost
+    expect(existsSync(paths.meta)).to.equal(true);
   });
 });
