@@ -1,10 +1,14 @@
 import { expect } from 'chai';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { clientSocket, connectNode, withNodes } from '../../src/lab/access.js';
 import { httpGet } from '../../src/lab/http-probe.js';
 import { labStatus } from '../../src/lab/status.js';
 import { labPaths, requireLabMeta } from '../../src/lab/state.js';
 import { parseIpvsadmStats } from '../../src/parse/ipvsadm-stats.js';
+import { run } from '../../src/util/run.js';
+import { repoRoot } from '../helpers.js';
 import { hostNetworkSnapshot, leftovers, processesMentioning, runCli } from './cli.js';
 
 const lab = 'accept';
@@ -111,6 +115,40 @@ describe('the uml lab, end to end (acceptance)', function () {
     const again = await runCli(['up', '--name', lab]);
     expect(again.code, again.stderr).to.equal(0);
     expect(again.stderr).to.include('already up');
+    const answer = await httpGet(clientSocket(paths, requireLabMeta(paths, lab), vip, 80), vip);
+    expect(answer.body.trim()).to.match(/^backend[12]$/);
+  });
+
+  it("runs the Vagrantfile's provisioning as Vagrant would on a Debian node: same result, nothing restarted", async () => {
+    // Vagrant's part: the node files uploaded by the file provisioner, the inline script run as root.
+    const scratch = mkdtempSync(path.join(os.tmpdir(), 'failover-lab-vagrant-provision-'));
+    const render = await runCli(['render', '--name', lab, '--out', path.join(scratch, 'files')]);
+    expect(render.code, render.stderr).to.equal(0);
+    const env = { ...process.env, VAGRANT_CWD: repoRoot, VAGRANT_DOTFILE_PATH: path.join(scratch, 'dotfile'), FAILOVER_LAB_NODE_FILES: path.join(scratch, 'files'), FAILOVER_LAB_VAGRANT_PLAN: path.join(scratch, 'plan.json') };
+    const validate = await run('vagrant', ['validate', '-p'], { env, cwd: repoRoot });
+    expect(validate.code, validate.stderr).to.equal(0);
+    const plan = JSON.parse(readFileSync(path.join(scratch, 'plan.json'), 'utf8')) as { uploadDir: string; machines: { name: string; nodeFiles: string; provisionScript: string }[] };
+    const filesOf = (dir: string) => Object.fromEntries(readdirSync(dir).map((file) => [file, readFileSync(path.join(dir, file), 'utf8')]));
+
+    for (const name of ['balancer1', 'backend1']) {
+      const machine = plan.machines.find((candidate) => candidate.name === name)!;
+      const ssh = await connectNode(paths, requireLabMeta(paths, lab), name);
+      try {
+        const services = 'systemctl show -p MainPID --value keepalived nginx';
+        const before = (await ssh.execChecked(services)).stdout;
+        await ssh.execChecked('mkdir -p /home/vagrant/.ssh && cp /root/.ssh/authorized_keys /home/vagrant/.ssh/authorized_keys');
+        await ssh.upload(plan.uploadDir, filesOf(machine.nodeFiles));
+        await ssh.upload('/tmp/vagrant-shell', { 'script.sh': machine.provisionScript });
+        const result = await ssh.exec('bash /tmp/vagrant-shell/script.sh');
+        expect(result.code, result.stderr).to.equal(0);
+        expect((await ssh.execChecked(services)).stdout, `${name}: services restarted`).to.equal(before);
+        expect((await ssh.exec(`test -e ${plan.uploadDir}`)).code).to.equal(1);
+        await ssh.execChecked('rm -rf /home/vagrant /tmp/vagrant-shell');
+      } finally {
+        ssh.close();
+      }
+    }
+    rmSync(scratch, { recursive: true, force: true });
     const answer = await httpGet(clientSocket(paths, requireLabMeta(paths, lab), vip, 80), vip);
     expect(answer.body.trim()).to.match(/^backend[12]$/);
   });
