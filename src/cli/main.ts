@@ -85,8 +85,9 @@ async function main(argv: string[]): Promise<number> {
   const progress = createProgress();
   const spec = () => loadSpec(values.spec ?? defaultSpecPath, { name: values.name });
   const labName = () => values.name ?? spec().name;
+  const choose = (labSpec: LabSpec) => chooseProvider({ flag: values.provider, env: process.env.LAB_PROVIDER, platform: process.platform, umlChecks: () => umlChecks(labSpec) });
   const provider = (labSpec: LabSpec) => {
-    const choice = chooseProvider({ flag: values.provider, env: process.env.LAB_PROVIDER, platform: process.platform, umlChecks: () => umlChecks(labSpec) });
+    const choice = choose(labSpec);
     progress.info(`provider: ${choice.name} (${choice.reason})`);
     return choice.name;
   };
@@ -97,7 +98,9 @@ async function main(argv: string[]): Promise<number> {
       const started = Date.now();
       const paths = labPaths(labSpec.name);
       const running = readLabMeta(paths);
-      const chosen = running?.readyAt && !values.provider && !process.env.LAB_PROVIDER ? running.provider : provider(labSpec);
+      const keep = running?.readyAt && !values.provider && !process.env.LAB_PROVIDER;
+      if (keep) progress.info(`provider: ${running.provider} (the lab is up on it)`);
+      const chosen = keep ? running.provider : provider(labSpec);
       // Ctrl-C during up must not leave a half-built lab behind.
       const onInterrupt = () => {
         process.stderr.write('\ninterrupted: removing the half-built lab\n');
@@ -162,8 +165,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'doctor': {
       const labSpec = spec();
-      const choice = chooseProvider({ flag: values.provider, env: process.env.LAB_PROVIDER, platform: process.platform, umlChecks: () => umlChecks(labSpec) });
-      const report = await doctorReport(labSpec, choice);
+      const report = await doctorReport(labSpec, choose(labSpec));
       process.stdout.write(report.text);
       return report.ready ? 0 : 1;
     }

@@ -15,8 +15,8 @@ export interface DownReport {
 
 /**
  * Removes everything a lab made: its sandbox (and with it every process, interface and mount in
- * it) or its Vagrant VMs, and its state directory. Works from the state directory and /proc alone, so it also cleans
- * up after an orchestrator that was killed mid-`up`. Safe to run when nothing is there.
+ * it) or its Vagrant VMs, and its state directory. Works from the state directory and /proc alone,
+ * so it also cleans up after an orchestrator that was killed mid-`up`. Safe to run when nothing is there.
  */
 export async function downLab(name: string, progress: Progress, paths: LabPaths = labPaths(name)): Promise<DownReport> {
   return progress.step(`stopping lab ${name}`, () => removeLab(paths, progress));

@@ -8,9 +8,10 @@ import { provisionBundle } from '../provision/apply.js';
  * uploads over SSH. The Vagrantfile stays free of addresses and configs; it only copies and runs.
  */
 export function writeNodeFiles(dir: string, files: Map<string, Record<string, string>>): void {
-  rmSync(dir, { recursive: true, force: true });
   for (const [node, rendered] of files) {
+    // Only the node's own folder is replaced: DIR may be any folder a user names with --out.
     const nodeDir = path.join(dir, node);
+    rmSync(nodeDir, { recursive: true, force: true });
     mkdirSync(nodeDir, { recursive: true });
     for (const [name, content] of Object.entries(provisionBundle(rendered))) writeFileSync(path.join(nodeDir, name), content);
   }

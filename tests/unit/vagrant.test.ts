@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { note, ok, problem } from '../../src/doctor/check.js';
@@ -12,6 +12,9 @@ import { chooseProvider } from '../../src/provider/choose.js';
 import { parseCidr, type Cidr } from '../../src/spec/ipv4.js';
 import { loadSpec } from '../../src/spec/load.js';
 import { nodeAccessFromSshConfig } from '../../src/vagrant/node-access.js';
+import { writeNodeFiles } from '../../src/vagrant/node-files.js';
+import { renderAllNodeFiles } from '../../src/render/bundle.js';
+import { provisionScripts } from '../../src/provision/apply.js';
 import { fixture, seedSpecPath } from '../helpers.js';
 
 const seedNames = ['balancer1', 'balancer2', 'backend1', 'backend2'];
@@ -124,5 +127,20 @@ describe('provider choice', () => {
     expect(chooseProvider({ platform: 'darwin', umlChecks: umlFine })).to.deep.equal({ name: 'vagrant', reason: 'the default on darwin (uml needs Linux)' });
     const blocked = chooseProvider({ platform: 'linux', umlChecks: () => [problem('the node image is not built yet, and building it needs root', 'sudo npm run lab:image')] });
     expect(blocked).to.deep.equal({ name: 'vagrant', reason: 'uml cannot run here: the node image is not built yet, and building it needs root' });
+  });
+});
+
+describe('node files for the Vagrantfile', () => {
+  it('one folder per node with the scripts and rendered files; nothing else in the folder is touched', () => {
+    const spec = loadSpec(seedSpecPath);
+    const out = mkdtempSync(path.join(os.tmpdir(), 'failover-lab-render-'));
+    writeFileSync(path.join(out, 'notes.txt'), 'mine\n');
+    mkdirSync(path.join(out, 'balancer1'));
+    writeFileSync(path.join(out, 'balancer1', 'stale.conf'), 'old\n');
+    writeNodeFiles(out, renderAllNodeFiles(spec));
+    expect(readFileSync(path.join(out, 'notes.txt'), 'utf8')).to.equal('mine\n');
+    expect(existsSync(path.join(out, 'balancer1', 'stale.conf'))).to.equal(false);
+    expect(readdirSync(path.join(out, 'balancer1')).sort()).to.deep.equal([...Object.keys(provisionScripts()), 'ipvs.rules', 'keepalived.conf', 'node.env'].sort());
+    expect(readdirSync(path.join(out, 'backend2')).sort()).to.deep.equal([...Object.keys(provisionScripts()), 'node.env'].sort());
   });
 });
