@@ -6,7 +6,7 @@ import type { LabSpec } from '../spec/types.js';
 import { parseCidr } from '../spec/ipv4.js';
 import { projectRoot } from '../util/paths.js';
 import { run } from '../util/run.js';
-import { vagrantMachinePlan } from '../vagrant/machine-plan.js';
+import { vagrantBox, vagrantMachinePlan } from '../vagrant/machine-plan.js';
 import { type Check, ok, problem, problemsOf } from './check.js';
 import { availableMemoryMb } from './memory.js';
 import { allowedHostOnlyRanges, hasHostOnlyRangeRule, networksConfFix, networksConfPath, subnetAllowed } from './vbox-networks.js';
@@ -44,9 +44,21 @@ async function vagrantAcceptsVirtualBox(spec: LabSpec): Promise<string | undefin
   }
 }
 
+/** The box is an x86-64 Debian: VirtualBox runs it only on an x86-64 host (not on Apple silicon Macs). */
+export function cpuCheck(platform: NodeJS.Platform, arch: string): Check | undefined {
+  if (arch === 'x64') return undefined;
+  const host = platform === 'darwin' && arch === 'arm64' ? 'a Mac with Apple silicon' : `a host with an ${arch} CPU`;
+  return problem(
+    `this is ${host}: VirtualBox cannot run the x86-64 box ${vagrantBox} here`,
+    'run the lab on an x86-64 machine: Windows, an Intel Mac, or Linux (where the uml provider needs no VirtualBox at all)',
+  );
+}
+
 /** Everything the vagrant provider needs of the host, one line each. */
-export async function vagrantChecks(spec: LabSpec, platform: NodeJS.Platform = process.platform): Promise<Check[]> {
+export async function vagrantChecks(spec: LabSpec, platform: NodeJS.Platform = process.platform, arch: string = process.arch): Promise<Check[]> {
   const checks: Check[] = [];
+  const hostCheck = cpuCheck(platform, arch);
+  if (hostCheck) checks.push(hostCheck);
   const vagrantVersion = await versionOf('vagrant', ['--version']);
   checks.push(
     vagrantVersion

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import os from 'node:os';
 import path from 'node:path';
 import { note, ok, problem } from '../../src/doctor/check.js';
+import { cpuCheck } from '../../src/doctor/vagrant-checks.js';
 import { allowedHostOnlyRanges, hasHostOnlyRangeRule, networksConfFix, subnetAllowed } from '../../src/doctor/vbox-networks.js';
 import { sshTarget } from '../../src/lab/access.js';
 import { labPaths, type LabMeta } from '../../src/lab/state.js';
@@ -111,6 +112,17 @@ describe("VirtualBox's host-only network ranges (networks.conf)", () => {
   it('applies from VirtualBox 6.1.28 on', () => {
     expect(['6.0.24r139119', '6.1.26r145957'].map(hasHostOnlyRangeRule)).to.deep.equal([false, false]);
     expect(['6.1.28r147628', '7.0.14r161095', '7.1.4'].map(hasHostOnlyRangeRule)).to.deep.equal([true, true, true]);
+  });
+});
+
+describe('the host CPU for VirtualBox', () => {
+  it('refuses Apple silicon and other non-x86-64 hosts, with what to use instead', () => {
+    expect(cpuCheck('win32', 'x64')).to.equal(undefined);
+    expect(cpuCheck('darwin', 'x64')).to.equal(undefined);
+    const mac = cpuCheck('darwin', 'arm64');
+    expect(mac?.status).to.equal('problem');
+    expect(mac?.what).to.equal('this is a Mac with Apple silicon: VirtualBox cannot run the x86-64 box debian/bookworm64 here');
+    expect(cpuCheck('linux', 'arm64')?.what).to.include('this is a host with an arm64 CPU');
   });
 });
 
