@@ -6,6 +6,7 @@ import type { LabSpec } from '../spec/types.js';
 import { parseCidr } from '../spec/ipv4.js';
 import { projectRoot } from '../util/paths.js';
 import { run } from '../util/run.js';
+import { vagrant } from '../vagrant/cli.js';
 import { vagrantBox, vagrantMachinePlan } from '../vagrant/machine-plan.js';
 import { type Check, ok, problem, problemsOf } from './check.js';
 import { availableMemoryMb } from './memory.js';
@@ -34,11 +35,13 @@ function vboxManageCommand(): string {
 async function vagrantAcceptsVirtualBox(spec: LabSpec): Promise<string | undefined> {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'failover-lab-doctor-'));
   try {
-    const env = { ...process.env, VAGRANT_CWD: projectRoot, VAGRANT_DOTFILE_PATH: scratch, LAB_SPEC: spec.sourcePath, VAGRANT_DEFAULT_PROVIDER: 'virtualbox' };
-    const result = await run('vagrant', ['status', '--machine-readable'], { env, timeoutMs: 60_000 });
+    const environment = { cwd: projectRoot, dotfilePath: scratch, specPath: spec.sourcePath, nodeFiles: scratch, defaultProvider: 'virtualbox' };
+    const result = await vagrant(environment, ['status', '--machine-readable']);
     if (result.code === 0) return undefined;
-    const reported = errorExit(parseMachineReadable(result.stdout));
-    return (reported?.message ?? result.stderr).trim().split('\n').filter((line) => line.trim()).slice(0, 6).join(' ');
+    const message = errorExit(parseMachineReadable(result.stdout))?.message ?? result.stderr;
+    // Vagrant's message opens with a generic paragraph; the reason (with the releases it supports) follows.
+    const reason = message.split(/reason is shown below:/)[1] ?? message;
+    return reason.replace(/\s+/g, ' ').trim();
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -75,7 +78,7 @@ export async function vagrantChecks(spec: LabSpec, platform: NodeJS.Platform = p
     const refusal = await vagrantAcceptsVirtualBox(spec);
     checks.push(
       refusal
-        ? problem(`Vagrant refuses this VirtualBox: ${refusal}`, 'install the Vagrant release that supports this VirtualBox (or the VirtualBox release this Vagrant lists)')
+        ? problem(`Vagrant refuses VirtualBox ${vboxVersion}: ${refusal}`, 'install a Vagrant release that supports this VirtualBox, or a VirtualBox release this Vagrant lists')
         : ok('Vagrant accepts this VirtualBox and the Vagrantfile'),
     );
   }

@@ -19,13 +19,15 @@ export interface VagrantEnvironment {
   specPath: string;
   /** The per-node provisioning directories (see node-files.ts). */
   nodeFiles: string;
+  /** VAGRANT_DEFAULT_PROVIDER, for commands that take no --provider (e.g. status). */
+  defaultProvider?: string;
 }
 
 export function labVagrantEnvironment(paths: LabPaths): VagrantEnvironment {
   return { cwd: projectRoot, dotfilePath: paths.vagrantDotfile, specPath: paths.vagrantSpec, nodeFiles: paths.vagrantNodeFiles };
 }
 
-export function vagrantProcessEnv(environment: VagrantEnvironment): NodeJS.ProcessEnv {
+function vagrantProcessEnv(environment: VagrantEnvironment): NodeJS.ProcessEnv {
   return {
     ...process.env,
     VAGRANT_CWD: environment.cwd,
@@ -33,6 +35,8 @@ export function vagrantProcessEnv(environment: VagrantEnvironment): NodeJS.Proce
     LAB_SPEC: environment.specPath,
     FAILOVER_LAB_NODE_FILES: environment.nodeFiles,
     VAGRANT_NO_COLOR: '1',
+    VAGRANT_CHECKPOINT_DISABLE: '1', // no version check over the network on every command
+    ...(environment.defaultProvider ? { VAGRANT_DEFAULT_PROVIDER: environment.defaultProvider } : {}),
   };
 }
 

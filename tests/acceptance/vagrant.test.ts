@@ -40,6 +40,7 @@ describe('vagrant provider with real Vagrant, no VirtualBox (acceptance)', funct
     VAGRANT_DOTFILE_PATH: path.join(scratch, 'dotfile'),
     FAILOVER_LAB_NODE_FILES: nodeFiles,
     LAB_SPEC: seedSpecPath,
+    VAGRANT_CHECKPOINT_DISABLE: '1',
     ...extra,
   });
   const standIn = (): VagrantEnvironment => ({ cwd: path.join(repoRoot, 'tests', 'vagrant'), dotfilePath: path.join(scratch, 'stand-in'), specPath: seedSpecPath, nodeFiles });
@@ -114,6 +115,20 @@ describe('provider choice and preflight on this host (acceptance)', function () 
       expect(vagrant.stdout).to.include("✗ the lab network 172.28.128.0/24 is outside the host-only ranges VirtualBox allows (192.168.56.0/21, its default) — fix: sudo mkdir -p /etc/vbox && echo '* 172.28.128.0/24 192.168.56.0/21' | sudo tee -a /etc/vbox/networks.conf");
     }
     expect(vagrant.stdout).to.include('not ready for vagrant');
+  });
+
+  it("lab:doctor asks Vagrant itself which VirtualBox it supports (stand-in VBoxManage in tests/vagrant/bin)", async () => {
+    const doctor = (version: string) =>
+      runCli(['doctor', '--provider', 'vagrant'], { env: { ...process.env, PATH: `${path.join(repoRoot, 'tests', 'vagrant', 'bin')}:${process.env.PATH}`, STAND_IN_VBOX_VERSION: version } });
+    const supported = await doctor('7.0.14r161095');
+    expect(supported.stdout).to.include('✓ VirtualBox 7.0.14r161095').and.to.include('✓ Vagrant accepts this VirtualBox and the Vagrantfile');
+    const unsupported = await doctor('7.1.4r165100'); // newer than Debian's Vagrant 2.3.4 knows
+    expect(unsupported.code).to.equal(1);
+    expect(unsupported.stdout).to.match(/✗ Vagrant refuses VirtualBox 7\.1\.4r165100: Vagrant has detected that you have a version of VirtualBox installed that is not supported by this version of Vagrant\. .*6\.1, 7\.0 .* — fix: install a Vagrant release that supports this VirtualBox/);
+    const old = await doctor('6.1.26r145957'); // before the host-only range rule
+    expect(old.stdout).to.include('✓ Vagrant accepts this VirtualBox').and.not.to.include('host-only');
+    expect(old.stdout).to.include('vagrant (chosen): ready');
+    expect(old.code, old.stdout).to.equal(0);
   });
 
   it('lab:up --provider vagrant stops before making anything when VirtualBox is missing', async () => {
