@@ -81,7 +81,8 @@ runBench('bench-up', async () => {
     up.push(await timeCli(['up', '--name', lab]));
     // Some traffic through the VIP, so the nodes are measured serving, not idle.
     const paths = labPaths(lab);
-    for (let request = 0; request < 100; request += 1) await httpGet(clientSocket(paths, requireLabMeta(paths, lab), spec.vip.address, spec.service.port), spec.vip.address);
+    const vip = clientSocket(paths, requireLabMeta(paths, lab), spec.vip.address, spec.service.port);
+    for (let request = 0; request < 100; request += 1) await httpGet(vip, spec.vip.address);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     sampling = false;
     await sampler;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,11 @@ export const seedSpecPath = path.join(repoRoot, 'lab', 'seed.yaml');
 
 export function fixture(name: string): string {
   return readFileSync(path.join(repoRoot, 'tests', 'fixtures', name), 'utf8');
+}
+
+/** A folder's files by name, with their text (e.g. a node's provisioning folder). */
+export function readFolder(dir: string): Record<string, string> {
+  return Object.fromEntries(readdirSync(dir).map((file) => [file, readFileSync(path.join(dir, file), 'utf8')]));
 }
 
 export function seedText(): string {

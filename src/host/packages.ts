@@ -22,7 +22,8 @@ const requirements: Requirement[] = [
   { program: 'mkfs.ext4', pkg: 'e2fsprogs', forBuild: true },
 ];
 
-function onPath(program: string): boolean {
+/** True when the program is on the PATH (or in the sbin folders a non-login root shell may lack). */
+export function onPath(program: string): boolean {
   const dirs = (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/sbin']);
   return dirs.some((dir) => {
     try {
@@ -52,20 +53,24 @@ export async function ensureHostPackages(progress: Progress, options: { build: b
       hint: existsSync('/usr/bin/apt-get') ? `run as root: ${command}` : `install ${missing.join(', ')} with your distribution's package manager`,
     });
   }
-  await progress.step(`installing host packages: ${missing.join(' ')}`, async () => {
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    let result = await run('apt-get', ['install', '-y', '-q', ...missing], { env });
-    if (result.code !== 0) {
-      // A fresh machine may have no package lists yet.
-      await runChecked('apt-get', ['update', '-q'], { env });
-      result = await run('apt-get', ['install', '-y', '-q', ...missing], { env });
-    }
-    if (result.code !== 0) {
-      throw new LabError('HOST_PACKAGES_FAILED', `apt-get could not install ${missing.join(' ')}:\n${result.stderr.trim().split('\n').slice(-6).join('\n')}`, {
-        hint: `check the host's apt sources, then run: ${command}`,
-      });
-    }
-  });
+  await progress.step(`installing host packages: ${missing.join(' ')}`, () => aptInstall(missing));
+}
+
+/** Installs Debian packages with apt-get (root), updating the package lists first if that is what it takes. */
+export async function aptInstall(packages: string[], options: { noRecommends?: boolean } = {}): Promise<void> {
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const install = ['install', '-y', '-q', ...(options.noRecommends ? ['--no-install-recommends'] : []), ...packages];
+  let result = await run('apt-get', install, { env });
+  if (result.code !== 0) {
+    // A fresh machine may have no package lists yet.
+    await runChecked('apt-get', ['update', '-q'], { env });
+    result = await run('apt-get', install, { env });
+  }
+  if (result.code !== 0) {
+    throw new LabError('HOST_PACKAGES_FAILED', `apt-get could not install ${packages.join(' ')}:\n${result.stderr.trim().split('\n').slice(-6).join('\n')}`, {
+      hint: `check the host's apt sources, then run: apt-get ${install.join(' ')}`,
+    });
+  }
 }
 
 /** Why this host cannot give the lab user namespaces, with the fix; empty when it can. */

@@ -61,4 +61,3 @@ export async function withNodes<T>(paths: LabPaths, meta: LabMeta, fn: (sessions
     for (const session of sessions.values()) session.close();
   }
 }
-

@@ -27,10 +27,19 @@ export function labLeftovers(paths: LabPaths): boolean {
   return existsSync(paths.dir) || existsSync(paths.failedLogs) || sandboxRunning(paths);
 }
 
-async function removeLab(paths: LabPaths, progress: Progress): Promise<DownReport> {
+/**
+ * Stops whatever runs the lab's nodes, for either provider: the uml sandbox's processes, the
+ * Vagrant VMs. Throws when the VMs cannot be destroyed; Vagrant's record of them is in the state
+ * directory, which the caller must then keep.
+ */
+export async function stopLabMachines(paths: LabPaths, progress: Progress): Promise<{ processesKilled: number; machinesDestroyed: boolean }> {
   const processesKilled = await stopSandbox(paths);
-  // Vagrant's record of the VMs is in the state directory: it goes only once the VMs are gone.
   const machinesDestroyed = await destroyVagrantLab(paths, progress);
+  return { processesKilled, machinesDestroyed };
+}
+
+async function removeLab(paths: LabPaths, progress: Progress): Promise<DownReport> {
+  const { processesKilled, machinesDestroyed } = await stopLabMachines(paths, progress);
   const stateRemoved = existsSync(paths.dir) || existsSync(paths.failedLogs);
   rmSync(paths.dir, { recursive: true, force: true });
   rmSync(paths.failedLogs, { recursive: true, force: true });

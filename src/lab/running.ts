@@ -26,7 +26,6 @@ export async function nodeStates(paths: LabPaths, meta: LabMeta): Promise<Map<st
 
 /** Whether every node of the lab is running. */
 export async function labRunning(paths: LabPaths, meta: LabMeta): Promise<boolean> {
-  if (meta.provider === 'uml' && !sandboxRunning(paths)) return false;
   const states = await nodeStates(paths, meta);
   return meta.spec.nodes.every((node) => states.get(node.name)?.running === true);
 }

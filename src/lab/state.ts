@@ -33,11 +33,13 @@ export interface LabPaths {
   vagrantSpec: string;
   controlSocket: string;
   umlDir: string;
+  nodesDir: string;
   nodeDir: (node: string) => string;
 }
 
 export function labPaths(name: string, root = labStateRoot()): LabPaths {
   const dir = path.join(root, name);
+  const nodesDir = path.join(dir, 'sandbox', 'nodes');
   return {
     dir,
     meta: path.join(dir, 'lab.json'),
@@ -54,7 +56,8 @@ export function labPaths(name: string, root = labStateRoot()): LabPaths {
     vagrantSpec: path.join(dir, 'spec.yaml'),
     controlSocket: path.join(dir, 'sandbox', 'holder.sock'),
     umlDir: path.join(dir, 'sandbox', 'uml'),
-    nodeDir: (node) => path.join(dir, 'sandbox', 'nodes', node),
+    nodesDir,
+    nodeDir: (node) => path.join(nodesDir, node),
   };
 }
 

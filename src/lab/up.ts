@@ -5,12 +5,11 @@ import { renderAllNodeFiles } from '../render/bundle.js';
 import type { LabSpec } from '../spec/types.js';
 import { backends } from '../spec/types.js';
 import { provisionUmlLab, startUmlLab } from '../uml/lab.js';
-import { stopSandbox } from '../uml/sandbox.js';
 import type { Progress } from '../util/progress.js';
-import { destroyVagrantLab, reprovisionVagrantLab, startVagrantLab } from '../vagrant/lab.js';
+import { reprovisionVagrantLab, startVagrantLab } from '../vagrant/lab.js';
 import { clientSocket, withNodes } from './access.js';
 import { waitForConvergence } from './convergence.js';
-import { downLab, labLeftovers } from './down.js';
+import { downLab, labLeftovers, stopLabMachines } from './down.js';
 import { httpGet } from './http-probe.js';
 import { labRunning } from './running.js';
 import { labPaths, readLabMeta, writeLabMeta, type LabMeta, type LabPaths, type ProviderName } from './state.js';
@@ -32,8 +31,9 @@ export async function upLab(spec: LabSpec, progress: Progress, provider: Provide
   const files = renderAllNodeFiles(spec); // template errors stop here, before anything exists
 
   const existing = readLabMeta(paths);
+  const sameSpec = existing !== undefined && JSON.stringify(existing.spec) === JSON.stringify(spec);
   if (existing?.readyAt && (await labRunning(paths, existing))) {
-    if (JSON.stringify(existing.spec) !== JSON.stringify(spec) || existing.provider !== provider) {
+    if (!sameSpec || existing.provider !== provider) {
       const what = existing.provider !== provider ? `on the ${existing.provider} provider` : 'with a different spec';
       throw new LabError('LAB_UP_DIFFERENT', `lab "${spec.name}" is already up ${what}`, {
         hint: `take it down first (npm run lab:down -- --name ${spec.name}), or give this one another name with --name`,
@@ -47,7 +47,7 @@ export async function upLab(spec: LabSpec, progress: Progress, provider: Provide
   }
   // A Vagrant lab whose VMs exist but are not running (a laptop rebooted): `vagrant up` boots them
   // again, which is much quicker than importing and provisioning new ones.
-  const resumable = existing?.readyAt && existing.provider === 'vagrant' && provider === 'vagrant' && JSON.stringify(existing.spec) === JSON.stringify(spec);
+  const resumable = existing?.readyAt && existing.provider === 'vagrant' && provider === 'vagrant' && sameSpec;
   if (!resumable && labLeftovers(paths)) await downLab(spec.name, progress, paths); // what an earlier run left
 
   try {
@@ -83,8 +83,7 @@ export async function upLab(spec: LabSpec, progress: Progress, provider: Provide
  * Throws, keeping the state directory, when the VMs cannot be destroyed.
  */
 export async function removeHalfBuiltLab(paths: LabPaths, progress: Progress): Promise<string | undefined> {
-  await stopSandbox(paths);
-  await destroyVagrantLab(paths, progress);
+  await stopLabMachines(paths, progress);
   const keep = paths.failedLogs;
   let kept: string | undefined;
   if (existsSync(paths.dir)) {
@@ -94,9 +93,8 @@ export async function removeHalfBuiltLab(paths: LabPaths, progress: Progress): P
       cpSync(paths.holderLog, path.join(keep, 'holder.log'));
       kept = keep;
     }
-    const nodesDir = path.dirname(paths.nodeDir('-'));
-    for (const node of existsSync(nodesDir) ? readdirSync(nodesDir) : []) {
-      const log = path.join(nodesDir, node, 'console.log');
+    for (const node of existsSync(paths.nodesDir) ? readdirSync(paths.nodesDir) : []) {
+      const log = path.join(paths.nodeDir(node), 'console.log');
       if (existsSync(log)) {
         mkdirSync(keep, { recursive: true });
         cpSync(log, path.join(keep, `${node}.console.log`));

@@ -1,6 +1,7 @@
 /**
- * The load generator, run inside the lab's network namespace (nsenter) so its traffic never leaves
- * the lab: autocannon against the VIP, one JSON record per answered or failed request on stdout.
+ * The load generator, run where the lab's client is (uml: inside the lab's network namespace, via
+ * nsenter; vagrant: on the host, on the host-only network), so its traffic goes only to lab
+ * addresses: autocannon against the VIP, one JSON record per answered or failed request on stdout.
  * The backend that answered is read from the page (each backend serves its own name).
  * Usage: node worker.js '<LoadRequest JSON>'
  */

@@ -7,6 +7,7 @@ import { LabError } from '../errors.js';
 import type { LabPaths } from '../lab/state.js';
 import type { HolderRequest, HolderStatus } from './holder-protocol.js';
 import type { SandboxPlan } from './plan.js';
+import { isRoot } from '../util/paths.js';
 import { findProcesses, processAlive } from '../util/procfs.js';
 
 const holderMain = path.join(path.dirname(fileURLToPath(import.meta.url)), 'holder-main.js');
@@ -17,7 +18,7 @@ const holderMain = path.join(path.dirname(fileURLToPath(import.meta.url)), 'hold
  * a node (and a student's vrrp_script in it) sees only what every user may see.
  */
 export function sandboxUid(): number | undefined {
-  if (process.getuid?.() !== 0) return undefined; // unprivileged already
+  if (!isRoot()) return undefined; // unprivileged already
   return Number(process.env.FAILOVER_LAB_SANDBOX_UID ?? 65534);
 }
 
@@ -76,17 +77,13 @@ export function findSandboxProcesses(paths: LabPaths): number[] {
   });
 }
 
-/**
- * Kills the sandbox; the kernel then ends every process in it and removes its interfaces. A process
- * in the middle of exec is briefly invisible to the /proc scan (seen: 3 misses in 856 scans of a
- * starting sandbox), so only two empty scans in a row mean it is gone.
- */
+/** Kills the sandbox; the kernel then ends every process in it and removes its interfaces. */
 export async function stopSandbox(paths: LabPaths, timeoutMs = 10_000): Promise<number> {
   const killed = new Set<number>();
   const deadline = Date.now() + timeoutMs;
-  for (let emptyScans = 0; emptyScans < 2; ) {
+  for (;;) {
     const alive = findSandboxProcesses(paths).filter(processAlive);
-    emptyScans = alive.length === 0 ? emptyScans + 1 : 0;
+    if (alive.length === 0) return killed.size;
     for (const pid of alive.filter((candidate) => !killed.has(candidate))) {
       try {
         process.kill(pid, 'SIGKILL');
@@ -95,14 +92,13 @@ export async function stopSandbox(paths: LabPaths, timeoutMs = 10_000): Promise<
         // already gone
       }
     }
-    if (alive.length > 0 && Date.now() > deadline) {
+    if (Date.now() > deadline) {
       throw new LabError('SANDBOX_STUCK', `processes of the lab in ${paths.dir} did not exit within ${timeoutMs / 1000} s`, {
         hint: `look at them with: ps -fp ${alive.join(',')}`,
       });
     }
-    await new Promise((resolve) => setTimeout(resolve, emptyScans > 0 ? 20 : 50));
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return killed.size;
 }
 
 export function sandboxRunning(paths: LabPaths): boolean {
@@ -136,16 +132,6 @@ export async function holderStatus(paths: LabPaths): Promise<HolderStatus> {
   return JSON.parse(text) as HolderStatus;
 }
 
-/**
- * While it starts, the holder's command line is briefly unreadable (setpriv exec'ing unshare, which
- * forks the holder), so a /proc scan can miss it; the PID startSandbox recorded stays the same
- * through those execs and tells for sure.
- */
-function holderStarting(paths: LabPaths): boolean {
-  const recorded = existsSync(paths.holderPid) ? Number(readFileSync(paths.holderPid, 'utf8').trim()) : NaN;
-  return (Number.isInteger(recorded) && processAlive(recorded)) || sandboxRunning(paths);
-}
-
 /** Waits until the holder serves its control socket, or explains from its log why it did not. */
 export async function waitForSandbox(paths: LabPaths, timeoutMs = 15_000): Promise<HolderStatus> {
   const deadline = Date.now() + timeoutMs;
@@ -154,7 +140,7 @@ export async function waitForSandbox(paths: LabPaths, timeoutMs = 15_000): Promi
       return await holderStatus(paths);
     } catch (error) {
       const log = existsSync(paths.holderLog) ? readFileSync(paths.holderLog, 'utf8').trim().split('\n').slice(-8).join('\n') : '';
-      if (!holderStarting(paths) || Date.now() > deadline) {
+      if (!sandboxRunning(paths) || Date.now() > deadline) {
         const exit = sandboxExits.get(paths.dir);
         const how = exit ? ` (its first process ${exit})` : Date.now() > deadline ? ` within ${timeoutMs / 1000} s` : '';
         throw new LabError('SANDBOX_FAILED', `the lab sandbox did not start${how}${log ? `:\n${log}` : ''}`, {

@@ -21,6 +21,8 @@ export interface VagrantEnvironment {
   nodeFiles: string;
   /** VAGRANT_DEFAULT_PROVIDER, for commands that take no --provider (e.g. status). */
   defaultProvider?: string;
+  /** Where the Vagrantfile writes what it made of the spec (FAILOVER_LAB_VAGRANT_PLAN; tests). */
+  planDump?: string;
 }
 
 export function labVagrantEnvironment(paths: LabPaths): VagrantEnvironment {
@@ -37,6 +39,7 @@ function vagrantProcessEnv(environment: VagrantEnvironment): NodeJS.ProcessEnv {
     VAGRANT_NO_COLOR: '1',
     VAGRANT_CHECKPOINT_DISABLE: '1', // no version check over the network on every command
     ...(environment.defaultProvider ? { VAGRANT_DEFAULT_PROVIDER: environment.defaultProvider } : {}),
+    ...(environment.planDump ? { FAILOVER_LAB_VAGRANT_PLAN: environment.planDump } : {}),
   };
 }
 

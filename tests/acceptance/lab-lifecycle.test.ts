@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { clientSocket, connectNode, withNodes } from '../../src/lab/access.js';
@@ -7,8 +7,8 @@ import { httpGet } from '../../src/lab/http-probe.js';
 import { labStatus } from '../../src/lab/status.js';
 import { labPaths, requireLabMeta } from '../../src/lab/state.js';
 import { parseIpvsadmStats } from '../../src/parse/ipvsadm-stats.js';
-import { run } from '../../src/util/run.js';
-import { repoRoot } from '../helpers.js';
+import { vagrant } from '../../src/vagrant/cli.js';
+import { readFolder, repoRoot, seedSpecPath } from '../helpers.js';
 import { hostNetworkSnapshot, leftovers, processesMentioning, runCli } from './cli.js';
 
 const lab = 'accept';
@@ -55,7 +55,7 @@ describe('the uml lab, end to end (acceptance)', function () {
       for (const name of ['balancer1', 'balancer2']) await nodes.get(name)!.execChecked('ipvsadm -Z');
       const answers: string[] = [];
       for (let request = 0; request < 20; request += 1) {
-        const answer = await httpGet(clientSocket(paths, requireLabMeta(paths, lab), vip, 80), vip);
+        const answer = await httpGet(clientSocket(paths, meta, vip, 80), vip);
         expect(answer.status).to.equal(200);
         answers.push(answer.body.trim());
       }
@@ -124,11 +124,10 @@ describe('the uml lab, end to end (acceptance)', function () {
     const scratch = mkdtempSync(path.join(os.tmpdir(), 'failover-lab-vagrant-provision-'));
     const render = await runCli(['render', '--name', lab, '--out', path.join(scratch, 'files')]);
     expect(render.code, render.stderr).to.equal(0);
-    const env = { ...process.env, VAGRANT_CWD: repoRoot, VAGRANT_DOTFILE_PATH: path.join(scratch, 'dotfile'), FAILOVER_LAB_NODE_FILES: path.join(scratch, 'files'), FAILOVER_LAB_VAGRANT_PLAN: path.join(scratch, 'plan.json') };
-    const validate = await run('vagrant', ['validate', '-p'], { env, cwd: repoRoot });
+    const environment = { cwd: repoRoot, dotfilePath: path.join(scratch, 'dotfile'), specPath: seedSpecPath, nodeFiles: path.join(scratch, 'files'), planDump: path.join(scratch, 'plan.json') };
+    const validate = await vagrant(environment, ['validate', '-p']);
     expect(validate.code, validate.stderr).to.equal(0);
     const plan = JSON.parse(readFileSync(path.join(scratch, 'plan.json'), 'utf8')) as { uploadDir: string; machines: { name: string; nodeFiles: string; provisionScript: string }[] };
-    const filesOf = (dir: string) => Object.fromEntries(readdirSync(dir).map((file) => [file, readFileSync(path.join(dir, file), 'utf8')]));
 
     for (const name of ['balancer1', 'backend1']) {
       const machine = plan.machines.find((candidate) => candidate.name === name)!;
@@ -137,7 +136,7 @@ describe('the uml lab, end to end (acceptance)', function () {
         const services = 'systemctl show -p MainPID --value keepalived nginx';
         const before = (await ssh.execChecked(services)).stdout;
         await ssh.execChecked('mkdir -p /home/vagrant/.ssh && cp /root/.ssh/authorized_keys /home/vagrant/.ssh/authorized_keys');
-        await ssh.upload(plan.uploadDir, filesOf(machine.nodeFiles));
+        await ssh.upload(plan.uploadDir, readFolder(machine.nodeFiles));
         await ssh.upload('/tmp/vagrant-shell', { 'script.sh': machine.provisionScript });
         const result = await ssh.exec('bash /tmp/vagrant-shell/script.sh');
         expect(result.code, result.stderr).to.equal(0);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
-import { run } from '../../src/util/run.js';
+import { aptInstall, onPath } from '../../src/host/packages.js';
 import { isRoot } from '../../src/util/paths.js';
 import { runCli } from './cli.js';
 
@@ -9,16 +9,9 @@ import { runCli } from './cli.js';
  * here, as `lab:up` installs the uml packages, so `npm test` on a fresh machine needs nothing more.
  */
 async function ensureVagrant(): Promise<void> {
-  if ((await run('sh', ['-c', 'command -v vagrant'])).code === 0) return;
-  const install = ['install', '-y', '-q', '--no-install-recommends', 'vagrant'];
+  if (onPath('vagrant')) return;
   expect(isRoot() && existsSync('/usr/bin/apt-get'), 'the Vagrant tests need Debian\'s vagrant package: apt-get install --no-install-recommends vagrant').to.equal(true);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  let result = await run('apt-get', install, { env });
-  if (result.code !== 0) {
-    await run('apt-get', ['update', '-q'], { env }); // a fresh machine may have no package lists yet
-    result = await run('apt-get', install, { env });
-  }
-  expect(result.code, `apt-get could not install vagrant:\n${result.stderr}`).to.equal(0);
+  await aptInstall(['vagrant'], { noRecommends: true });
 }
 
 // Root hook, loaded first (.mocharc "file"): the node image is built once, up front, so no single

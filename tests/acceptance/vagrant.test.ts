@@ -1,18 +1,17 @@
 import { expect } from 'chai';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { labPaths, writeLabMeta } from '../../src/lab/state.js';
 import { provisionBundle, provisionCommand, remoteProvisionDir } from '../../src/provision/apply.js';
 import { renderNodeFiles } from '../../src/render/bundle.js';
 import { loadSpec } from '../../src/spec/load.js';
-import { run } from '../../src/util/run.js';
-import { vagrantSshConfig, vagrantStatus, type VagrantEnvironment } from '../../src/vagrant/cli.js';
+import { vagrant, vagrantSshConfig, vagrantStatus, type VagrantEnvironment } from '../../src/vagrant/cli.js';
 import { vagrantMachinePlan } from '../../src/vagrant/machine-plan.js';
 import { nodeAccessFromSshConfig } from '../../src/vagrant/node-access.js';
 import { sandboxPlan } from '../../src/uml/plan.js';
-import { repoRoot, seedSpecPath } from '../helpers.js';
+import { readFolder, repoRoot, seedSpecPath } from '../helpers.js';
 import { leftovers, noStackTrace, runCli } from './cli.js';
 
 /**
@@ -34,26 +33,19 @@ describe('vagrant provider with real Vagrant, no VirtualBox (acceptance)', funct
   });
   after(() => rmSync(scratch, { recursive: true, force: true }));
 
-  const vagrantEnv = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
-    ...process.env,
-    VAGRANT_CWD: repoRoot,
-    VAGRANT_DOTFILE_PATH: path.join(scratch, 'dotfile'),
-    FAILOVER_LAB_NODE_FILES: nodeFiles,
-    LAB_SPEC: seedSpecPath,
-    VAGRANT_CHECKPOINT_DISABLE: '1',
-    ...extra,
-  });
-  const standIn = (): VagrantEnvironment => ({ cwd: path.join(repoRoot, 'tests', 'vagrant'), dotfilePath: path.join(scratch, 'stand-in'), specPath: seedSpecPath, nodeFiles });
+  /** The project's Vagrantfile with the seed spec and the rendered files; the stand-in's beside it. */
+  const project = (overrides: Partial<VagrantEnvironment> = {}): VagrantEnvironment => ({ cwd: repoRoot, dotfilePath: path.join(scratch, 'dotfile'), specPath: seedSpecPath, nodeFiles, ...overrides });
+  const standIn = () => project({ cwd: path.join(repoRoot, 'tests', 'vagrant'), dotfilePath: path.join(scratch, 'stand-in') });
 
   it('vagrant validate -p accepts the Vagrantfile with the rendered provisioning files', async () => {
-    const result = await run('vagrant', ['validate', '-p'], { env: vagrantEnv(), cwd: repoRoot });
+    const result = await vagrant(project(), ['validate', '-p']);
     expect(result.code, result.stdout + result.stderr).to.equal(0);
     expect(result.stdout).to.include('Vagrantfile validated successfully.');
     for (const node of spec.nodes) expect(result.stdout).to.include(`==> ${node.name}:`);
   });
 
   it('vagrant up without provisioning files stops at once, saying how to make them', async () => {
-    const result = await run('vagrant', ['up', '--provider', 'virtualbox'], { env: vagrantEnv({ FAILOVER_LAB_NODE_FILES: path.join(scratch, 'none') }), cwd: repoRoot });
+    const result = await vagrant(project({ nodeFiles: path.join(scratch, 'none') }), ['up', '--provider', 'virtualbox']);
     expect(result.code).to.equal(1);
     expect(result.stderr).to.include(`no provisioning files in ${path.join(scratch, 'none', 'balancer1')}`).and.to.include('npm run lab:render');
     expect(existsSync(path.join(scratch, 'dotfile', 'machines'))).to.equal(false);
@@ -74,7 +66,7 @@ describe('vagrant provider with real Vagrant, no VirtualBox (acceptance)', funct
 
   it('Vagrant uses the machines, addresses and provisioning of the uml lab', async () => {
     const dump = path.join(scratch, 'plan.json');
-    const result = await run('vagrant', ['validate', '-p'], { env: vagrantEnv({ FAILOVER_LAB_VAGRANT_PLAN: dump }), cwd: repoRoot });
+    const result = await vagrant(project({ planDump: dump }), ['validate', '-p']);
     expect(result.code, result.stderr).to.equal(0);
     const plan = JSON.parse(readFileSync(dump, 'utf8')) as { remoteDir: string; machines: Record<string, string | number>[] };
 
@@ -90,7 +82,7 @@ describe('vagrant provider with real Vagrant, no VirtualBox (acceptance)', funct
       const node = spec.nodes.find((candidate) => candidate.name === machine.name)!;
       expect(machine.address).to.equal(node.address);
       expect(machine.provisionCommand).to.equal(provisionCommand(node.role));
-      const uploaded = Object.fromEntries(readdirSync(String(machine.nodeFiles)).map((file) => [file, readFileSync(path.join(String(machine.nodeFiles), file), 'utf8')]));
+      const uploaded = readFolder(String(machine.nodeFiles));
       expect(uploaded).to.deep.equal(provisionBundle(renderNodeFiles(spec, node))); // what the uml provider uploads over SSH
       expect(uploaded['common.sh']).to.equal(readFileSync(path.join(repoRoot, 'provision', 'common.sh'), 'utf8'));
     }
