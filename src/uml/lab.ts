@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ensureBoxImage } from '../box/image.js';
+import { cachedBoxImage, ensureBoxImage } from '../box/image.js';
 import { checkUserNamespaces, ensureHostPackages } from '../host/packages.js';
 import { sshTarget } from '../lab/access.js';
 import { writeLabMeta, type LabMeta, type LabPaths } from '../lab/state.js';
@@ -16,7 +16,9 @@ const sshTimeoutMs = 90_000;
 /** Starts the lab's sandbox and uml nodes and provisions them over SSH. Returns with the lab's state written. */
 export async function startUmlLab(spec: LabSpec, paths: LabPaths, files: Map<string, Record<string, string>>, progress: Progress): Promise<{ meta: LabMeta; boxBuilt: boolean }> {
   checkUserNamespaces();
-  await ensureHostPackages(progress, { build: false });
+  // Everything the up will need is asked for in one go, before any of it is used: on a fresh host
+  // that includes the image builder's packages (no image is cached there).
+  await ensureHostPackages(progress, { build: cachedBoxImage() === undefined });
   const box = await ensureBoxImage(progress);
   const meta = await progress.step(`starting ${spec.nodes.length} nodes`, async () => {
     const key = ensureLabKey(paths.privateKey, paths.publicKey);
