@@ -9,6 +9,7 @@ import { labStateRoot } from '../util/paths.js';
  *   lab.json      what is running (spec, provider, node addresses)
  *   plan.json     the sandbox plan the holder executes; holder-main.js, the holder itself
  *   holder.pid    holder.log
+ *   sandbox.pidns the sandbox's PID namespace: lab:down waits until no process is left in it
  *   ssh/          the lab's key pair (uml)
  *   vagrant/      Vagrant's machine state (VAGRANT_DOTFILE_PATH), so lab:down finds the VMs
  *   spec.yaml     the lab's copy of its spec file, which the Vagrantfile reads (LAB_SPEC)
@@ -22,6 +23,7 @@ export interface LabPaths {
   plan: string;
   holderPid: string;
   holderLog: string;
+  sandboxNamespace: string;
   privateKey: string;
   publicKey: string;
   holderScript: string;
@@ -46,6 +48,7 @@ export function labPaths(name: string, root = labStateRoot()): LabPaths {
     plan: path.join(dir, 'plan.json'),
     holderPid: path.join(dir, 'holder.pid'),
     holderLog: path.join(dir, 'holder.log'),
+    sandboxNamespace: path.join(dir, 'sandbox.pidns'),
     privateKey: path.join(dir, 'ssh', 'id_ed25519'),
     publicKey: path.join(dir, 'ssh', 'id_ed25519.pub'),
     holderScript: path.join(dir, 'holder-main.js'),

@@ -48,7 +48,9 @@ function startNode(node: SandboxPlan['nodes'][number]): RunningNode {
   mkdirSync(path.dirname(node.consoleLog), { recursive: true });
   const console = openSync(node.consoleLog, 'a');
   // uml keeps its guest memory in a file under TMPDIR; /dev/shm here is the sandbox's own tmpfs.
-  const child = spawn(node.command, node.args, { stdio: ['ignore', console, console], env: { ...process.env, TMPDIR: '/dev/shm' } });
+  // Started in its own folder: uml resolves the COW disk's backing file by going back to its
+  // working directory, which must be one the sandbox's user can enter.
+  const child = spawn(node.command, node.args, { cwd: path.dirname(node.consoleLog), stdio: ['ignore', console, console], env: { ...process.env, TMPDIR: '/dev/shm' } });
   closeSync(console);
   const status: NodeProcessStatus = { name: node.name, pid: child.pid, running: true, exitCode: null, signal: null };
   child.on('exit', (code, signal) => {

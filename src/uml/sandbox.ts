@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,7 @@ import type { LabPaths } from '../lab/state.js';
 import type { HolderRequest, HolderStatus } from './holder-protocol.js';
 import type { SandboxPlan } from './plan.js';
 import { isRoot } from '../util/paths.js';
-import { findProcesses, processAlive } from '../util/procfs.js';
+import { findProcesses, ownPidNamespace, pidNamespaceOf, processAlive, processesInNamespaces } from '../util/procfs.js';
 
 const holderMain = path.join(path.dirname(fileURLToPath(import.meta.url)), 'holder-main.js');
 
@@ -54,7 +54,9 @@ export function startSandbox(paths: LabPaths, plan: SandboxPlan): number {
   const logFd = openSync(paths.holderLog, 'a');
   const dropRoot = uid === undefined ? [] : ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', '--inh-caps=-all'];
   const command = [...dropRoot, 'unshare', '--user', '--map-root-user', '--net', '--pid', '--mount', '--fork', '--kill-child', process.execPath, paths.holderScript, paths.plan];
-  const child = spawn(command[0] ?? 'unshare', command.slice(1), { detached: true, stdio: ['ignore', logFd, logFd] });
+  // The sandbox's own folder is its working directory: its user may be unable to enter the checkout
+  // (a clone in root's 0700 home), and uml goes back to its working directory to open the COW disk.
+  const child = spawn(command[0] ?? 'unshare', command.slice(1), { cwd: paths.sandbox, detached: true, stdio: ['ignore', logFd, logFd] });
   closeSync(logFd);
   if (child.pid === undefined) throw new LabError('SANDBOX_FAILED', 'could not start unshare for the lab sandbox', { hint: 'install util-linux' });
   // Kept to explain a sandbox that dies before it answers (its log may be empty then).
@@ -77,13 +79,28 @@ export function findSandboxProcesses(paths: LabPaths): number[] {
   });
 }
 
-/** Kills the sandbox; the kernel then ends every process in it and removes its interfaces. */
+/**
+ * Kills the sandbox; the kernel then ends every process in it and removes its interfaces. Returns
+ * only when no process of the lab's PID namespace is left at all: killed uml processes take a
+ * while to give back their memory, and their command lines read empty meanwhile, so they are
+ * waited for by namespace, not by name (seen: 18 of them still there as down returned).
+ */
 export async function stopSandbox(paths: LabPaths, timeoutMs = 10_000): Promise<number> {
   const killed = new Set<number>();
+  const namespaces = new Set(sandboxNamespaces(paths));
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const alive = findSandboxProcesses(paths).filter(processAlive);
-    if (alive.length === 0) return killed.size;
+    const found = findSandboxProcesses(paths);
+    for (const pid of found) {
+      const namespace = pidNamespaceOf(pid);
+      if (namespace && namespace !== ownPidNamespace()) namespaces.add(namespace);
+    }
+    const alive = found.filter(processAlive);
+    const lingering = alive.length === 0 ? processesInNamespaces(namespaces) : [];
+    if (alive.length === 0 && lingering.length === 0) {
+      rmSync(paths.sandboxNamespace, { force: true });
+      return killed.size;
+    }
     for (const pid of alive.filter((candidate) => !killed.has(candidate))) {
       try {
         process.kill(pid, 'SIGKILL');
@@ -94,11 +111,24 @@ export async function stopSandbox(paths: LabPaths, timeoutMs = 10_000): Promise<
     }
     if (Date.now() > deadline) {
       throw new LabError('SANDBOX_STUCK', `processes of the lab in ${paths.dir} did not exit within ${timeoutMs / 1000} s`, {
-        hint: `look at them with: ps -fp ${alive.join(',')}`,
+        hint: `look at them with: ps -fp ${[...alive, ...lingering].join(',')}`,
       });
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** The PID namespaces the lab's sandbox was seen with (recorded at start, so a later down knows them too). */
+function sandboxNamespaces(paths: LabPaths): string[] {
+  return existsSync(paths.sandboxNamespace) ? readFileSync(paths.sandboxNamespace, 'utf8').split('\n').filter(Boolean) : [];
+}
+
+/** Records the holder's PID namespace once it runs, for stopSandbox to wait on. */
+function recordSandboxNamespace(paths: LabPaths): void {
+  const namespaces = findSandboxProcesses(paths)
+    .map(pidNamespaceOf)
+    .filter((namespace): namespace is string => namespace !== undefined && namespace !== ownPidNamespace());
+  if (namespaces.length > 0) writeFileSync(paths.sandboxNamespace, `${[...new Set(namespaces)].join('\n')}\n`);
 }
 
 export function sandboxRunning(paths: LabPaths): boolean {
@@ -137,7 +167,9 @@ export async function waitForSandbox(paths: LabPaths, timeoutMs = 15_000): Promi
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      return await holderStatus(paths);
+      const status = await holderStatus(paths);
+      recordSandboxNamespace(paths);
+      return status;
     } catch (error) {
       const log = existsSync(paths.holderLog) ? readFileSync(paths.holderLog, 'utf8').trim().split('\n').slice(-8).join('\n') : '';
       if (!sandboxRunning(paths) || Date.now() > deadline) {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /**
  * The host's processes that match, found in /proc (none on hosts without it, e.g. macOS). A process
@@ -33,4 +33,29 @@ export function processAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** The PID namespace a process lives in ("pid:[4026532…]", the same name in every namespace's view). */
+export function pidNamespaceOf(pid: number | 'self'): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/pid`);
+  } catch {
+    return undefined; // gone, or not ours to read
+  }
+}
+
+export function ownPidNamespace(): string | undefined {
+  return pidNamespaceOf('self');
+}
+
+/** Every process still in one of these PID namespaces, in any state (exiting and zombies too). */
+export function processesInNamespaces(namespaces: ReadonlySet<string>): number[] {
+  if (namespaces.size === 0 || !existsSync('/proc/self')) return [];
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => {
+      const namespace = pidNamespaceOf(pid);
+      return namespace !== undefined && namespaces.has(namespace);
+    });
 }
