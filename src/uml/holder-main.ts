@@ -6,7 +6,7 @@
  * kernel kills every process of the lab and deletes every interface: nothing survives it but files.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync, rmSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, closeSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { HolderRequest, HolderStatus, NodeProcessStatus } from './holder-protocol.js';
@@ -44,15 +44,16 @@ interface RunningNode {
   child: ChildProcess;
 }
 
-function startNode(node: SandboxPlan['nodes'][number]): RunningNode {
+function startNode(node: SandboxPlan['nodes'][number], restarts = 0): RunningNode {
   mkdirSync(path.dirname(node.consoleLog), { recursive: true });
   const console = openSync(node.consoleLog, 'a');
-  // uml keeps its guest memory in a file under TMPDIR; /dev/shm here is the sandbox's own tmpfs.
   // Started in its own folder: uml resolves the COW disk's backing file by going back to its
-  // working directory, which must be one the sandbox's user can enter.
-  const child = spawn(node.command, node.args, { cwd: path.dirname(node.consoleLog), stdio: ['ignore', console, console], env: { ...process.env, TMPDIR: '/dev/shm' } });
+  // working directory, which must be one the sandbox's user can enter. Its own process group, so
+  // a restart ends its helper processes with it. TMPDIR: uml keeps guest memory in a file there,
+  // and /dev/shm is the sandbox's own tmpfs.
+  const child = spawn(node.command, node.args, { cwd: path.dirname(node.consoleLog), detached: true, stdio: ['ignore', console, console], env: { ...process.env, TMPDIR: '/dev/shm' } });
   closeSync(console);
-  const status: NodeProcessStatus = { name: node.name, pid: child.pid, running: true, exitCode: null, signal: null };
+  const status: NodeProcessStatus = { name: node.name, pid: child.pid, running: true, exitCode: null, signal: null, restarts };
   child.on('exit', (code, signal) => {
     Object.assign(status, { running: false, exitCode: code, signal });
     log(`node ${node.name} exited (code ${code}, signal ${signal})`);
@@ -61,8 +62,31 @@ function startNode(node: SandboxPlan['nodes'][number]): RunningNode {
     Object.assign(status, { running: false, exitCode: 127 });
     log(`node ${node.name} could not start: ${error.message}`);
   });
-  log(`node ${node.name} started, pid ${child.pid}`);
+  log(`node ${node.name} started, pid ${child.pid}${restarts ? ` (restart ${restarts}, fresh disk)` : ''}`);
   return { status, child };
+}
+
+/** Ends a node's VM and boots it again from a fresh copy-on-write disk, keeping its first console log. */
+async function restartNode(plan: SandboxPlan, nodes: RunningNode[], name: string): Promise<NodeProcessStatus> {
+  const index = plan.nodes.findIndex((node) => node.name === name);
+  const planned = plan.nodes[index];
+  const running = nodes[index];
+  if (!planned || !running) throw new Error(`no node ${name}`);
+  if (running.status.running && running.child.pid !== undefined) {
+    const exited = new Promise((resolve) => running.child.once('exit', resolve));
+    try {
+      process.kill(-running.child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    await exited;
+  }
+  const restarts = running.status.restarts + 1;
+  if (existsSync(planned.consoleLog)) renameSync(planned.consoleLog, planned.consoleLog.replace(/\.log$/, `.${restarts}.log`));
+  rmSync(planned.disk, { force: true });
+  rmSync(path.join(plan.umlDir, planned.umid), { recursive: true, force: true }); // its mconsole socket
+  nodes[index] = startNode(planned, restarts);
+  return nodes[index].status;
 }
 
 function serve(plan: SandboxPlan, nodes: RunningNode[], startedAt: string): net.Server {
@@ -95,6 +119,11 @@ function serve(plan: SandboxPlan, nodes: RunningNode[], startedAt: string): net.
         });
         upstream.on('error', () => client.destroy());
         client.on('error', () => upstream.destroy());
+      } else if (request.op === 'restart') {
+        restartNode(plan, nodes, request.node).then(
+          (status) => client.end(`${JSON.stringify(status)}\n`),
+          (error: unknown) => client.end(`${JSON.stringify({ error: error instanceof Error ? error.message : String(error) })}\n`),
+        );
       } else {
         client.end('{"error":"unknown op"}\n');
       }
@@ -116,7 +145,7 @@ function main(): void {
   sh('mount', ['-t', 'tmpfs', '-o', 'mode=1777', 'lab-shm', '/dev/shm']);
   buildNetwork(plan);
   log(`network of lab ${plan.lab} ready`);
-  const nodes = plan.nodes.map(startNode);
+  const nodes = plan.nodes.map((node) => startNode(node));
   serve(plan, nodes, startedAt).on('listening', () => log('control socket ready'));
 }
 

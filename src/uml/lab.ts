@@ -1,4 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { LabError } from '../errors.js';
 import { cachedBoxImage, ensureBoxImage } from '../box/image.js';
 import { checkUserNamespaces, ensureHostPackages } from '../host/packages.js';
 import { sshTarget } from '../lab/access.js';
@@ -9,7 +11,7 @@ import { ensureLabKey } from '../ssh/keys.js';
 import type { LabSpec } from '../spec/types.js';
 import type { Progress } from '../util/progress.js';
 import { sandboxPlan } from './plan.js';
-import { startSandbox, waitForSandbox } from './sandbox.js';
+import { restartSandboxNode, startSandbox, waitForSandbox } from './sandbox.js';
 
 const sshTimeoutMs = 90_000;
 
@@ -40,13 +42,46 @@ export async function startUmlLab(spec: LabSpec, paths: LabPaths, files: Map<str
   return { meta, boxBuilt: box.built };
 }
 
+/**
+ * How long a node may take to answer SSH before it is booted once more from a fresh disk. Nodes
+ * answer in 5-15 s (up to ~30 s with two labs starting on 2 cores); a rare boot hangs instead.
+ */
+function bootDeadlineMs(): number {
+  const seconds = Number(process.env.FAILOVER_LAB_BOOT_DEADLINE ?? 45);
+  return (Number.isFinite(seconds) && seconds > 0 ? seconds : 45) * 1000;
+}
+
+/**
+ * Waits for a node's sshd. A node that misses the boot deadline is restarted once with a fresh
+ * disk (saying so), so one stuck boot does not fail a whole lab or a batch of them.
+ */
+async function waitForNodeSsh(paths: LabPaths, meta: LabMeta, node: string, progress: Progress): Promise<Communicator> {
+  const consoleLog = path.join(paths.nodeDir(node), 'console.log');
+  const deadline = bootDeadlineMs();
+  try {
+    return await Communicator.waitReady(sshTarget(paths, meta, node), deadline);
+  } catch (error) {
+    if (!(error instanceof LabError) || error.code !== 'NODE_TIMEOUT') throw error;
+    const stuck = lastConsoleLine(consoleLog);
+    progress.info(`${node} did not answer SSH within ${deadline / 1000} s${stuck ? ` (its console last said: ${stuck})` : ''}: restarting it once with a fresh disk`);
+    const restarted = await restartSandboxNode(paths, node);
+    const firstLog = consoleLog.replace(/\.log$/, `.${restarted.restarts}.log`);
+    return Communicator.waitReady(sshTarget(paths, meta, node), sshTimeoutMs, () => `it was restarted once after ${deadline / 1000} s; its console logs are ${firstLog} and ${consoleLog}`);
+  }
+}
+
+function lastConsoleLine(file: string): string | undefined {
+  if (!existsSync(file)) return undefined;
+  const lines = readFileSync(file, 'utf8').split(/\r?\n|\r/).map((line) => line.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').trim()).filter(Boolean);
+  return lines.at(-1)?.slice(0, 160);
+}
+
 /** Provisions every node over SSH: the provision/ scripts and the node's rendered files. Idempotent. */
 export async function provisionUmlLab(paths: LabPaths, meta: LabMeta, spec: LabSpec, files: Map<string, Record<string, string>>, progress: Progress): Promise<void> {
   await progress.step(`booting and provisioning ${spec.nodes.map((node) => node.name).join(', ')}`, () =>
     Promise.all(
       spec.nodes.map(async (node) => {
-        const consoleLog = () => `its console log is ${path.join(paths.nodeDir(node.name), 'console.log')}`;
-        const ssh = await Communicator.waitReady(sshTarget(paths, meta, node.name), sshTimeoutMs, consoleLog);
+        const ssh = await waitForNodeSsh(paths, meta, node.name, progress);
         try {
           await provisionNode(spec, node, ssh, files.get(node.name) ?? {});
         } finally {

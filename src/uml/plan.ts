@@ -7,6 +7,8 @@ import type { LabNode, LabSpec } from '../spec/types.js';
 export interface SandboxPlan {
   lab: string;
   controlSocket: string;
+  /** uml's uml_dir: one folder per node (umid) with its control socket. */
+  umlDir: string;
   bridges: { name: string; address: string }[];
   nodes: PlannedNode[];
 }
@@ -15,6 +17,9 @@ export interface PlannedNode {
   name: string;
   managementAddress: string;
   links: { bridge: string; hostEnd: string; guestEnd: string }[];
+  umid: string;
+  /** The node's copy-on-write disk over the shared image: a fresh one is a fresh node. */
+  disk: string;
   command: string;
   args: string[];
   consoleLog: string;
@@ -46,6 +51,7 @@ export function sandboxPlan({ spec, paths, boxImage, publicKeyBlob }: PlanInputs
   return {
     lab: spec.name,
     controlSocket: paths.controlSocket,
+    umlDir: paths.umlDir,
     bridges: [
       { name: managementBridge, address: `${management.host}/${spec.management.prefix}` },
       { name: labBridge, address: `${spec.lab.client}/${spec.lab.prefix}` },
@@ -67,11 +73,13 @@ function plannedNode(
     { bridge: managementBridge, hostEnd: `n${index}mh`, guestEnd: `n${index}m` },
     { bridge: labBridge, hostEnd: `n${index}lh`, guestEnd: `n${index}l` },
   ];
+  const umid = `${spec.name}-${node.name}`;
+  const disk = path.join(dir, 'disk.cow');
   const args = [
-    `umid=${spec.name}-${node.name}`,
+    `umid=${umid}`,
     `uml_dir=${paths.umlDir}`,
     `mem=${spec.memoryMb}M`,
-    `ubd0=${path.join(dir, 'disk.cow')},${boxImage}`,
+    `ubd0=${disk},${boxImage}`,
     'root=/dev/ubda',
     'rw',
     // The raw transport reads a veth end in the sandbox: no /dev/net/tun, so no root needed.
@@ -84,5 +92,5 @@ function plannedNode(
     'con=null',
     'con0=null,fd:1',
   ];
-  return { name: node.name, managementAddress, links, command: umlBinary, args, consoleLog: path.join(dir, 'console.log') };
+  return { name: node.name, managementAddress, links, umid, disk, command: umlBinary, args, consoleLog: path.join(dir, 'console.log') };
 }

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LabError } from '../errors.js';
 import type { LabPaths } from '../lab/state.js';
-import type { HolderRequest, HolderStatus } from './holder-protocol.js';
+import type { HolderRequest, HolderStatus, NodeProcessStatus } from './holder-protocol.js';
 import type { SandboxPlan } from './plan.js';
 import { isRoot } from '../util/paths.js';
 import { findProcesses, ownPidNamespace, pidNamespaceOf, processAlive, processesInNamespaces } from '../util/procfs.js';
@@ -44,19 +44,51 @@ function prepareSandboxDir(paths: LabPaths, plan: SandboxPlan, uid: number | und
   }
 }
 
+/**
+ * The sandbox's environment: the system's program folders only. The caller's PATH may name folders
+ * the sandbox's user cannot enter (root's home, a test's private bin), and nothing of the caller's
+ * environment has any business inside a lab.
+ */
+function sandboxEnvironment(): NodeJS.ProcessEnv {
+  return { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' };
+}
+
+/** The sandbox runs this Node.js binary as its user: it must be able to reach it (not e.g. under /root/.nvm). */
+function checkNodeReachable(uid: number | undefined): void {
+  if (uid === undefined) return;
+  const blocked = pathClosedToOthers(process.execPath);
+  if (blocked) {
+    throw new LabError('SANDBOX_NODE_UNREACHABLE', `the lab sandbox runs as uid ${uid} and cannot reach Node.js at ${process.execPath}: ${blocked} is closed to other users`, {
+      hint: 'install Node.js system-wide (e.g. Debian\'s nodejs, or under /usr/local), or open that folder with chmod o+x',
+    });
+  }
+}
+
+/** The first folder on the way to the file (or the file itself) that other users may not pass or run. */
+function pathClosedToOthers(file: string): string | undefined {
+  const real = realpathSync(file);
+  const parts = real.split('/').filter(Boolean);
+  for (let depth = 1; depth <= parts.length; depth += 1) {
+    const at = `/${parts.slice(0, depth).join('/')}`;
+    if ((statSync(at).mode & 0o001) === 0) return at;
+  }
+  return undefined;
+}
+
 const sandboxExits = new Map<string, string>();
 
 /** Starts the holder detached from this process, so the lab outlives the command that made it. */
 export function startSandbox(paths: LabPaths, plan: SandboxPlan): number {
   writeFileSync(paths.plan, `${JSON.stringify(plan, null, 2)}\n`);
   const uid = sandboxUid();
+  checkNodeReachable(uid);
   prepareSandboxDir(paths, plan, uid);
   const logFd = openSync(paths.holderLog, 'a');
   const dropRoot = uid === undefined ? [] : ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', '--inh-caps=-all'];
   const command = [...dropRoot, 'unshare', '--user', '--map-root-user', '--net', '--pid', '--mount', '--fork', '--kill-child', process.execPath, paths.holderScript, paths.plan];
   // The sandbox's own folder is its working directory: its user may be unable to enter the checkout
   // (a clone in root's 0700 home), and uml goes back to its working directory to open the COW disk.
-  const child = spawn(command[0] ?? 'unshare', command.slice(1), { cwd: paths.sandbox, detached: true, stdio: ['ignore', logFd, logFd] });
+  const child = spawn(command[0] ?? 'unshare', command.slice(1), { cwd: paths.sandbox, env: sandboxEnvironment(), detached: true, stdio: ['ignore', logFd, logFd] });
   closeSync(logFd);
   if (child.pid === undefined) throw new LabError('SANDBOX_FAILED', 'could not start unshare for the lab sandbox', { hint: 'install util-linux' });
   // Kept to explain a sandbox that dies before it answers (its log may be empty then).
@@ -150,8 +182,9 @@ export function holderConnection(paths: LabPaths, request: HolderRequest): Promi
   });
 }
 
-export async function holderStatus(paths: LabPaths): Promise<HolderStatus> {
-  const socket = await holderConnection(paths, { op: 'status' });
+/** Sends a request whose answer is one JSON document, and returns it. */
+async function holderAnswer<T>(paths: LabPaths, request: HolderRequest): Promise<T> {
+  const socket = await holderConnection(paths, request);
   const text = await new Promise<string>((resolve, reject) => {
     let data = '';
     socket.setEncoding('utf8');
@@ -159,7 +192,20 @@ export async function holderStatus(paths: LabPaths): Promise<HolderStatus> {
     socket.on('end', () => resolve(data));
     socket.on('error', reject);
   });
-  return JSON.parse(text) as HolderStatus;
+  const answer = JSON.parse(text) as T | { error: string };
+  if (answer && typeof answer === 'object' && 'error' in answer) {
+    throw new LabError('SANDBOX_REFUSED', `the sandbox of the lab in ${paths.dir} refused '${request.op}': ${answer.error}`, { hint: `read ${paths.holderLog}` });
+  }
+  return answer as T;
+}
+
+export function holderStatus(paths: LabPaths): Promise<HolderStatus> {
+  return holderAnswer<HolderStatus>(paths, { op: 'status' });
+}
+
+/** Boots a node again from a fresh disk (its first console log is kept beside the new one). */
+export function restartSandboxNode(paths: LabPaths, node: string): Promise<NodeProcessStatus> {
+  return holderAnswer<NodeProcessStatus>(paths, { op: 'restart', node });
 }
 
 /** Waits until the holder serves its control socket, or explains from its log why it did not. */

@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
+import { ownPidNamespace, pidNamespaceOf, processesInNamespaces } from '../../src/util/procfs.js';
 import { repoRoot } from '../helpers.js';
 
 export const cliPath = path.join(repoRoot, 'dist', 'src', 'cli', 'main.js');
@@ -67,6 +68,26 @@ export function mountsMentioning(text: string): string[] {
 /** The lab left nothing in the host's view: no process, no mount, no state. */
 export function leftovers(stateDir: string): string[] {
   return [...processesMentioning(stateDir), ...mountsMentioning(stateDir)];
+}
+
+/** The PID namespace of a running lab's sandbox, found from its holder process (not from the lab's own records). */
+export function labPidNamespace(holderScript: string): string {
+  const namespaces = processesMentioning(holderScript)
+    .map((entry) => pidNamespaceOf(Number(entry.split(':')[0])))
+    .filter((namespace) => namespace !== undefined && namespace !== ownPidNamespace());
+  expect(namespaces, `no holder process runs ${holderScript}`).not.to.be.empty;
+  return namespaces[0]!;
+}
+
+/** Processes still in that namespace, in any state: killed uml processes that are still exiting count. */
+export function processesInNamespace(namespace: string): string[] {
+  return processesInNamespaces(new Set([namespace])).map((pid) => {
+    try {
+      return `${pid}: ${readFileSync(`/proc/${pid}/stat`, 'latin1').trim().slice(0, 80)}`;
+    } catch {
+      return `${pid}: (gone)`;
+    }
+  });
 }
 
 export function noStackTrace(text: string): boolean {

@@ -9,7 +9,7 @@ import { labPaths, requireLabMeta } from '../../src/lab/state.js';
 import { parseIpvsadmStats } from '../../src/parse/ipvsadm-stats.js';
 import { vagrant } from '../../src/vagrant/cli.js';
 import { readFolder, repoRoot, seedSpecPath } from '../helpers.js';
-import { hostNetworkSnapshot, leftovers, processesMentioning, runCli } from './cli.js';
+import { hostNetworkSnapshot, labPidNamespace, leftovers, processesInNamespace, processesMentioning, runCli } from './cli.js';
 
 const lab = 'accept';
 const paths = labPaths(lab);
@@ -172,7 +172,11 @@ describe('the uml lab, end to end (acceptance)', function () {
 
   it('lab:down removes every process, mount and file of the lab, and is safe to run twice', async () => {
     expect(leftovers(paths.dir)).not.to.be.empty; // the lab is really there before
+    const namespace = labPidNamespace(paths.holderScript);
+    expect(processesInNamespace(namespace).length).to.be.at.least(5);
     const down = await runCli(['down', '--name', lab]);
+    // Looked at the moment down returns: nothing of the lab may still be exiting (lab:down && lab:up).
+    expect(processesInNamespace(namespace), 'processes of the lab still there when lab:down returned').to.deep.equal([]);
     expect(down.code, down.stderr).to.equal(0);
     expect(down.stderr).to.include(`lab ${lab} removed`);
     expect(leftovers(paths.dir)).to.deep.equal([]);
