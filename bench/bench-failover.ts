@@ -29,7 +29,7 @@ runBench('bench-failover', async () => {
   const paths = labPaths(spec.name);
   await downLab(spec.name, silentProgress);
   const upStarted = Date.now();
-  const { meta } = await upLab(spec, silentProgress);
+  const { meta } = await upLab(spec, silentProgress, 'uml');
   const upSeconds = (Date.now() - upStarted) / 1000;
   const rows: { mode: LoadMode; passed: boolean; failover?: number; outage: number; answersPerSecond: number; wallSeconds: number; outsideShare: number }[] = [];
   try {

@@ -1,8 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { sandboxRunning, stopSandbox } from '../uml/sandbox.js';
+import { providers } from '../provider/registry.js';
 import type { Progress } from '../util/progress.js';
-import { destroyVagrantLab } from '../vagrant/lab.js';
 import { labPaths, type LabPaths } from './state.js';
 
 export interface DownReport {
@@ -24,17 +23,22 @@ export async function downLab(name: string, progress: Progress, paths: LabPaths 
 
 /** True when anything of the lab is there to remove: processes, state or kept logs. */
 export function labLeftovers(paths: LabPaths): boolean {
-  return existsSync(paths.dir) || existsSync(paths.failedLogs) || sandboxRunning(paths);
+  return existsSync(paths.dir) || existsSync(paths.failedLogs) || providers.some((provider) => provider.running(paths));
 }
 
 /**
- * Stops whatever runs the lab's nodes, for either provider: the uml sandbox's processes, the
- * Vagrant VMs. Throws when the VMs cannot be destroyed; Vagrant's record of them is in the state
- * directory, which the caller must then keep.
+ * Stops whatever runs the lab's nodes. Every provider is asked, not only the one lab.json names:
+ * after a crash mid-up there may be no lab.json, and each finds its own leftovers. Throws when
+ * one cannot finish; its records are in the state directory, which the caller must then keep.
  */
 export async function stopLabMachines(paths: LabPaths, progress: Progress): Promise<{ processesKilled: number; machinesDestroyed: boolean }> {
-  const processesKilled = await stopSandbox(paths);
-  const machinesDestroyed = await destroyVagrantLab(paths, progress);
+  let processesKilled = 0;
+  let machinesDestroyed = false;
+  for (const provider of providers) {
+    const removed = await provider.removeMachines(paths, progress);
+    processesKilled += removed.processesKilled;
+    machinesDestroyed ||= removed.machinesDestroyed;
+  }
   return { processesKilled, machinesDestroyed };
 }
 

@@ -87,6 +87,15 @@ export interface LabMeta {
   nodes: NodeAccess[];
 }
 
+/** A node's access record, or an error naming the nodes there are. */
+export function nodeAccess(meta: LabMeta, node: string): NodeAccess {
+  const entry = meta.nodes.find((candidate) => candidate.name === node);
+  if (!entry) {
+    throw new LabError('UNKNOWN_NODE', `lab "${meta.name}" has no node "${node}"`, { hint: `use one of: ${meta.nodes.map((n) => n.name).join(', ')}` });
+  }
+  return entry;
+}
+
 export function writeLabMeta(paths: LabPaths, meta: LabMeta): void {
   mkdirSync(paths.dir, { recursive: true });
   writeFileSync(paths.meta, `${JSON.stringify(meta, null, 2)}\n`);

@@ -1,3 +1,4 @@
+import { providerFor } from '../provider/registry.js';
 import { findNode } from '../spec/types.js';
 import { connectNode } from './access.js';
 import { probeNode } from './node-probe.js';
@@ -31,6 +32,7 @@ export async function labStatus(name: string): Promise<LabStatus> {
   const meta = requireLabMeta(paths, name);
   const spec = meta.spec;
   const states = await nodeStates(paths, meta);
+  const provider = providerFor(meta.provider);
   const nodes = await Promise.all(
     meta.nodes.map(async (entry): Promise<NodeStatus> => {
       const node = findNode(spec, entry.name);
@@ -39,8 +41,7 @@ export async function labStatus(name: string): Promise<LabStatus> {
         name: entry.name,
         role: node?.role ?? '?',
         state: vm?.label ?? 'stopped',
-        // vagrant: SSH goes to a port forwarded on the host, so the address alone would not say which node.
-        managementAddress: meta.provider === 'vagrant' ? `${entry.managementAddress}:${entry.sshPort}` : entry.managementAddress,
+        managementAddress: provider.describeAccess(entry),
         labAddress: node?.address ?? '?',
         keepalived: '-',
         holdsVip: false,

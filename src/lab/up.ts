@@ -4,9 +4,8 @@ import { LabError } from '../errors.js';
 import { renderAllNodeFiles } from '../render/bundle.js';
 import type { LabSpec } from '../spec/types.js';
 import { backends } from '../spec/types.js';
-import { provisionUmlLab, startUmlLab } from '../uml/lab.js';
+import { providerFor } from '../provider/registry.js';
 import type { Progress } from '../util/progress.js';
-import { reprovisionVagrantLab, startVagrantLab } from '../vagrant/lab.js';
 import { clientSocket, withNodes } from './access.js';
 import { waitForConvergence } from './convergence.js';
 import { downLab, labLeftovers, stopLabMachines } from './down.js';
@@ -26,32 +25,32 @@ export interface UpResult {
  * host), then the provider starts and provisions the nodes, and `up` returns once the VIP answers
  * and VRRP has settled. If anything fails, the half-made lab is removed and its logs are kept.
  */
-export async function upLab(spec: LabSpec, progress: Progress, provider: ProviderName = 'uml'): Promise<UpResult> {
+export async function upLab(spec: LabSpec, progress: Progress, providerName: ProviderName): Promise<UpResult> {
   const paths = labPaths(spec.name);
+  const provider = providerFor(providerName);
   const files = renderAllNodeFiles(spec); // template errors stop here, before anything exists
 
   const existing = readLabMeta(paths);
   const sameSpec = existing !== undefined && JSON.stringify(existing.spec) === JSON.stringify(spec);
   if (existing?.readyAt && (await labRunning(paths, existing))) {
-    if (!sameSpec || existing.provider !== provider) {
-      const what = existing.provider !== provider ? `on the ${existing.provider} provider` : 'with a different spec';
+    if (!sameSpec || existing.provider !== provider.name) {
+      const what = existing.provider !== provider.name ? `on the ${existing.provider} provider` : 'with a different spec';
       throw new LabError('LAB_UP_DIFFERENT', `lab "${spec.name}" is already up ${what}`, {
         hint: `take it down first (npm run lab:down -- --name ${spec.name}), or give this one another name with --name`,
       });
     }
     progress.info(`lab ${spec.name} is already up; re-applying its configuration`);
-    if (existing.provider === 'vagrant') await reprovisionVagrantLab(spec, paths, files, progress);
-    else await provisionUmlLab(paths, existing, spec, files, progress);
+    await provider.reprovision(spec, paths, existing, files, progress);
     await progress.step('waiting for the VIP to serve HTTP', () => waitForVip(paths, existing, spec));
     return { meta: existing, created: false, boxBuilt: false };
   }
-  // A Vagrant lab whose VMs exist but are not running (a laptop rebooted): `vagrant up` boots them
-  // again, which is much quicker than importing and provisioning new ones.
-  const resumable = existing?.readyAt && existing.provider === 'vagrant' && provider === 'vagrant' && sameSpec;
+  // A lab whose machines exist but are stopped (a laptop rebooted), where the provider can boot
+  // them again: much quicker than making and provisioning new ones.
+  const resumable = existing?.readyAt && existing.provider === provider.name && provider.resumesStoppedLabs && sameSpec;
   if (!resumable && labLeftovers(paths)) await downLab(spec.name, progress, paths); // what an earlier run left
 
   try {
-    const { meta, boxBuilt } = provider === 'vagrant' ? { meta: await startVagrantLab(spec, paths, files, progress), boxBuilt: false } : await startUmlLab(spec, paths, files, progress);
+    const { meta, boxBuilt } = await provider.start(spec, paths, files, progress);
     await progress.step('waiting for the VIP to serve HTTP', () => waitForVip(paths, meta, spec));
     await progress.step('waiting for VRRP to settle', () => withNodes(paths, meta, (sessions) => waitForConvergence(spec, sessions)));
     meta.readyAt = new Date().toISOString();

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { LabError } from '../errors.js';
+import { providerFor } from '../provider/registry.js';
 import type { LabMeta, LabPaths } from '../lab/state.js';
 import type { LoadSummary, TimelineEvent } from '../scenario/timeline.js';
 import type { LoadRecord, LoadRequest } from './protocol.js';
@@ -15,12 +15,9 @@ export interface RunningLoad {
   finished: Promise<LoadSummary>;
 }
 
-/** uml: inside the lab's namespaces, entered through the sandbox's holder. vagrant: on the host, which is on the host-only network. */
+/** Where the lab's client is, as its provider says (uml: inside the lab's namespaces). */
 function workerCommand(paths: LabPaths, meta: LabMeta, request: LoadRequest): { command: string; args: string[] } {
-  const workerArgs = [worker, JSON.stringify(request)];
-  if (meta.provider === 'vagrant') return { command: process.execPath, args: workerArgs };
-  const holderPid = Number(readFileSync(paths.holderPid, 'utf8').trim());
-  return { command: 'nsenter', args: ['--target', String(holderPid), '--user', '--net', '--preserve-credentials', '--', process.execPath, ...workerArgs] };
+  return providerFor(meta.provider).clientCommand(paths, meta, process.execPath, [worker, JSON.stringify(request)]);
 }
 
 /**

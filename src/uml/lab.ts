@@ -3,13 +3,13 @@ import path from 'node:path';
 import { LabError } from '../errors.js';
 import { cachedBoxImage, ensureBoxImage } from '../box/image.js';
 import { checkUserNamespaces, ensureHostPackages } from '../host/packages.js';
-import { sshTarget } from '../lab/access.js';
-import { writeLabMeta, type LabMeta, type LabPaths } from '../lab/state.js';
+import { nodeAccess, writeLabMeta, type LabMeta, type LabPaths } from '../lab/state.js';
 import { provisionNode } from '../provision/apply.js';
 import { Communicator } from '../ssh/communicator.js';
 import { ensureLabKey } from '../ssh/keys.js';
 import type { LabSpec } from '../spec/types.js';
 import type { Progress } from '../util/progress.js';
+import { umlSshTarget } from './access.js';
 import { sandboxPlan } from './plan.js';
 import { restartSandboxNode, startSandbox, waitForSandbox } from './sandbox.js';
 
@@ -59,14 +59,14 @@ async function waitForNodeSsh(paths: LabPaths, meta: LabMeta, node: string, prog
   const consoleLog = path.join(paths.nodeDir(node), 'console.log');
   const deadline = bootDeadlineMs();
   try {
-    return await Communicator.waitReady(sshTarget(paths, meta, node), deadline);
+    return await Communicator.waitReady(umlSshTarget(paths, nodeAccess(meta, node)), deadline);
   } catch (error) {
     if (!(error instanceof LabError) || error.code !== 'NODE_TIMEOUT') throw error;
     const stuck = lastConsoleLine(consoleLog);
     progress.info(`${node} did not answer SSH within ${deadline / 1000} s${stuck ? ` (its console last said: ${stuck})` : ''}: restarting it once with a fresh disk`);
     const restarted = await restartSandboxNode(paths, node);
     const firstLog = consoleLog.replace(/\.log$/, `.${restarted.restarts}.log`);
-    return Communicator.waitReady(sshTarget(paths, meta, node), sshTimeoutMs, () => `it was restarted once after ${deadline / 1000} s; its console logs are ${firstLog} and ${consoleLog}`);
+    return Communicator.waitReady(umlSshTarget(paths, nodeAccess(meta, node)), sshTimeoutMs, () => `it was restarted once after ${deadline / 1000} s; its console logs are ${firstLog} and ${consoleLog}`);
   }
 }
 

@@ -52,3 +52,7 @@ export async function stopStrayVagrant(dotfilePath: string, graceMs = 30_000): P
   }
   return pids.length;
 }
+
+export function strayVagrantRunning(dotfilePath: string): boolean {
+  return strayVagrantProcesses(dotfilePath).some(processAlive);
+}

@@ -1,0 +1,46 @@
+import type { Duplex } from 'node:stream';
+import type { LabMeta, LabPaths, NodeAccess, ProviderName } from '../lab/state.js';
+import type { SshTarget } from '../ssh/communicator.js';
+import type { LabSpec } from '../spec/types.js';
+import type { Progress } from '../util/progress.js';
+
+/** A node's VM as its provider sees it. */
+export interface NodeState {
+  running: boolean;
+  /** e.g. "running", "exited (1)", "poweroff", "not created". */
+  label: string;
+}
+
+/** Each node's rendered provisioning files, by node name. */
+export type NodeFiles = Map<string, Record<string, string>>;
+
+/**
+ * What the lab engine asks of whatever runs the nodes (as Vagrant asks its provider plugins). The
+ * engine (lab/, load/, scenario/) holds a LabProvider and never names one; a new provider is one
+ * folder implementing this and one line in registry.ts.
+ */
+export interface LabProvider {
+  readonly name: ProviderName;
+  /** Creates, boots and provisions the nodes; returns once every node is provisioned, with the lab's state written. */
+  start(spec: LabSpec, paths: LabPaths, files: NodeFiles, progress: Progress): Promise<{ meta: LabMeta; boxBuilt: boolean }>;
+  /** Applies the (re-rendered) configuration to the nodes of a running lab. Idempotent. */
+  reprovision(spec: LabSpec, paths: LabPaths, meta: LabMeta, files: NodeFiles, progress: Progress): Promise<void>;
+  /** Whether a lab whose machines exist but are stopped is booted again by start() rather than made anew. */
+  readonly resumesStoppedLabs: boolean;
+  nodeStates(paths: LabPaths, meta: LabMeta): Promise<Map<string, NodeState>>;
+  /** How to open SSH to a node (address, key, and the stream to carry it). */
+  sshTarget(paths: LabPaths, meta: LabMeta, node: NodeAccess): SshTarget;
+  /** A TCP stream from the lab's client side (the load generator's place), e.g. to the VIP. */
+  clientSocket(paths: LabPaths, meta: LabMeta, host: string, port: number): () => Promise<Duplex>;
+  /** Wraps a host command so that it runs where the lab's client is (the load generator). */
+  clientCommand(paths: LabPaths, meta: LabMeta, command: string, args: string[]): { command: string; args: string[] };
+  /** How a node's management access reads in lab:status. */
+  describeAccess(node: NodeAccess): string;
+  /** Whether anything this provider made for the lab still runs (found from the state directory and /proc). */
+  running(paths: LabPaths): boolean;
+  /**
+   * Ends whatever runs the lab's nodes, also after a crash of the orchestrator (from the state
+   * directory and /proc alone). Throws, leaving its records, when it cannot.
+   */
+  removeMachines(paths: LabPaths, progress: Progress): Promise<{ processesKilled: number; machinesDestroyed: boolean }>;
+}

@@ -1,0 +1,16 @@
+import { readFileSync } from 'node:fs';
+import type { LabPaths, NodeAccess } from '../lab/state.js';
+import type { SshTarget } from '../ssh/communicator.js';
+import { holderConnection } from './sandbox.js';
+
+/** SSH to a uml node: the lab's own key, as root, over a stream the sandbox opens to its management address. */
+export function umlSshTarget(paths: LabPaths, node: NodeAccess): SshTarget {
+  return {
+    node: node.name,
+    host: node.managementAddress,
+    port: node.sshPort,
+    username: 'root',
+    privateKey: readFileSync(paths.privateKey, 'utf8'),
+    openSocket: () => holderConnection(paths, { op: 'connect', host: node.managementAddress, port: node.sshPort }),
+  };
+}

@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import type { LabProvider } from '../provider/provider.js';
+import { provisionUmlLab, startUmlLab } from './lab.js';
+import { holderConnection, holderStatus, sandboxRunning, stopSandbox } from './sandbox.js';
+import { umlSshTarget } from './access.js';
+
+/**
+ * User-Mode Linux: the nodes run in the lab's sandbox (its own network, PID and mount namespaces),
+ * and everything that talks to them (SSH, HTTP probes, the load generator) goes through it.
+ */
+export const umlProvider: LabProvider = {
+  name: 'uml',
+  start: (spec, paths, files, progress) => startUmlLab(spec, paths, files, progress),
+  reprovision: (spec, paths, meta, files, progress) => provisionUmlLab(paths, meta, spec, files, progress),
+  resumesStoppedLabs: false,
+  async nodeStates(paths) {
+    const states = new Map<string, { running: boolean; label: string }>();
+    if (!sandboxRunning(paths)) return states;
+    for (const node of (await holderStatus(paths)).nodes) {
+      states.set(node.name, { running: node.running, label: node.running ? 'running' : `exited (${node.exitCode ?? node.signal})` });
+    }
+    return states;
+  },
+  sshTarget: (paths, meta, node) => umlSshTarget(paths, node),
+  clientSocket: (paths, _meta, host, port) => () => holderConnection(paths, { op: 'connect', host, port }),
+  clientCommand(paths, _meta, command, args) {
+    // Inside the lab's user and network namespaces, entered through the sandbox's holder.
+    const holderPid = Number(readFileSync(paths.holderPid, 'utf8').trim());
+    return { command: 'nsenter', args: ['--target', String(holderPid), '--user', '--net', '--preserve-credentials', '--', command, ...args] };
+  },
+  describeAccess: (node) => node.managementAddress,
+  running: (paths) => sandboxRunning(paths),
+  removeMachines: async (paths) => ({ processesKilled: await stopSandbox(paths), machinesDestroyed: false }),
+};
