@@ -29,6 +29,7 @@ export function sshTarget(paths: LabPaths, meta: LabMeta, node: string): SshTarg
     // vagrant: the Vagrantfile authorizes the machine's own key for root, so both providers log in as root.
     username: 'root',
     privateKey: readFileSync(keyFile, 'utf8'),
+    ...(entry.hostKey ? { hostKey: entry.hostKey } : {}), // vagrant nodes: none pinned
     openSocket: meta.provider === 'uml' ? () => holderConnection(paths, { op: 'connect', host: entry.managementAddress, port: entry.sshPort }) : undefined,
   };
 }

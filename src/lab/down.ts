@@ -1,5 +1,6 @@
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { removeCpuLimit } from '../uml/cpu-limit.js';
 import { sandboxRunning, stopSandbox } from '../uml/sandbox.js';
 import type { Progress } from '../util/progress.js';
 import { destroyVagrantLab } from '../vagrant/lab.js';
@@ -34,6 +35,7 @@ export function labLeftovers(paths: LabPaths): boolean {
  */
 export async function stopLabMachines(paths: LabPaths, progress: Progress): Promise<{ processesKilled: number; machinesDestroyed: boolean }> {
   const processesKilled = await stopSandbox(paths);
+  removeCpuLimit(path.basename(paths.dir)); // by name: also when lab.json was never written
   const machinesDestroyed = await destroyVagrantLab(paths, progress);
   return { processesKilled, machinesDestroyed };
 }
