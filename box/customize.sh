@@ -26,6 +26,11 @@ ln -sf /lib/systemd/system/multi-user.target "$units/default.target"
 mkdir -p "$units/sysinit.target.wants"
 ln -sf /etc/systemd/system/lab-node-init.service "$units/sysinit.target.wants/lab-node-init.service"
 
+# No shared host keys: each node gets its own at boot (lab.hostkey=, see lab-node-init), kept in
+# /run so it never lands on the node's copy-on-write disk, which the lab's other nodes could read.
+rm -f "$root"/etc/ssh/ssh_host_*
+ln -s /run/lab/ssh_host_ed25519_key "$root/etc/ssh/ssh_host_ed25519_key"
+
 # An empty machine-id is filled at boot, so every node gets its own.
 : > "$root/etc/machine-id"
 printf 'node\n' > "$root/etc/hostname"

@@ -15,7 +15,8 @@ import { labStateRoot } from '../util/paths.js';
  *   spec.yaml     the lab's copy of its spec file, which the Vagrantfile reads (LAB_SPEC)
  *   node-files/   per node: the provision/ scripts and rendered files the Vagrantfile uploads
  *   sandbox/      the only part the sandbox may write (owned by its unprivileged user):
- *     holder.sock, nodes/NAME/{disk.cow,console.log}, uml/ (uml's control sockets, uml_dir)
+ *     holder.sock, nodes/NAME/{disk.cow,console.log}, uml/ (uml's control sockets, uml_dir),
+ *     root/ (empty: where the sandbox mounts its own minimal root, see uml/holder-root.ts)
  */
 export interface LabPaths {
   dir: string;
@@ -34,6 +35,7 @@ export interface LabPaths {
   vagrantNodeFiles: string;
   vagrantSpec: string;
   controlSocket: string;
+  sandboxRoot: string;
   umlDir: string;
   nodesDir: string;
   nodeDir: (node: string) => string;
@@ -58,6 +60,7 @@ export function labPaths(name: string, root = labStateRoot()): LabPaths {
     vagrantNodeFiles: path.join(dir, 'node-files'),
     vagrantSpec: path.join(dir, 'spec.yaml'),
     controlSocket: path.join(dir, 'sandbox', 'holder.sock'),
+    sandboxRoot: path.join(dir, 'sandbox', 'root'),
     umlDir: path.join(dir, 'sandbox', 'uml'),
     nodesDir,
     nodeDir: (node) => path.join(nodesDir, node),
@@ -73,6 +76,8 @@ export interface NodeAccess {
   sshPort: number;
   /** vagrant: the machine's key from `vagrant ssh-config` (uml nodes use the lab's key pair). */
   identityFile?: string;
+  /** uml: the node's own SSH host key ("ssh-ed25519 BASE64"), made for it at lab:up; SSH refuses any other. Vagrant nodes have none pinned. */
+  hostKey?: string;
 }
 
 export interface LabMeta {
@@ -82,6 +87,8 @@ export interface LabMeta {
   /** uml: the node image the nodes boot from. */
   boxImage?: string;
   createdAt: string;
+  /** uml: how the sandbox's CPU is capped (see uml/cpu-limit.ts), for lab:status. */
+  cpuLimit?: string;
   /** Set once every node is provisioned and the VIP answers. */
   readyAt?: string;
   nodes: NodeAccess[];

@@ -24,6 +24,8 @@ export interface LabStatus {
   provider: string;
   vip: string;
   vipHolders: string[];
+  /** uml: how the lab's CPU is capped. */
+  cpuLimit?: string;
   nodes: NodeStatus[];
 }
 
@@ -62,7 +64,7 @@ export async function labStatus(name: string): Promise<LabStatus> {
       }
     }),
   );
-  return { name, provider: meta.provider, vip: spec.vip.address, vipHolders: nodes.filter((node) => node.holdsVip).map((node) => node.name), nodes };
+  return { name, provider: meta.provider, cpuLimit: meta.cpuLimit, vip: spec.vip.address, vipHolders: nodes.filter((node) => node.holdsVip).map((node) => node.name), nodes };
 }
 
 export function formatStatusTable(status: LabStatus): string {
@@ -82,5 +84,6 @@ export function formatStatusTable(status: LabStatus): string {
   const holders = status.vipHolders.length === 0 ? 'nobody' : status.vipHolders.join(' and ');
   const warning = status.vipHolders.length > 1 ? '  (split brain: more than one holder)' : '';
   const problems = status.nodes.filter((node) => node.problem).map((node) => `${node.name}: ${node.problem}`);
-  return [`lab ${status.name} (${status.provider}): VIP ${status.vip} held by ${holders}${warning}`, line(header), ...rows.map(line), ...problems, ''].join('\n');
+  const cpu = status.cpuLimit ? `, CPU: ${status.cpuLimit}` : '';
+  return [`lab ${status.name} (${status.provider}${cpu}): VIP ${status.vip} held by ${holders}${warning}`, line(header), ...rows.map(line), ...problems, ''].join('\n');
 }

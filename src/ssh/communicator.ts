@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
 import { LabError } from '../errors.js';
+import { hostKeyMismatch } from './host-key-check.js';
 
 /** How to reach one node's sshd; `openSocket` lets a provider route the TCP stream (e.g. into a namespace). */
 export interface SshTarget {
@@ -9,6 +10,8 @@ export interface SshTarget {
   port: number;
   username: string;
   privateKey: string;
+  /** "ssh-ed25519 BASE64" the node must present; unset (Vagrant) accepts any host key. */
+  hostKey?: string;
   openSocket?: () => Promise<Duplex>;
 }
 
@@ -29,12 +32,21 @@ export class Communicator {
   static async connect(target: SshTarget, readyTimeoutMs = 10_000): Promise<Communicator> {
     const client = new ssh2.Client();
     const sock = target.openSocket ? await target.openSocket() : undefined;
+    let mismatch: ReturnType<typeof hostKeyMismatch>;
+    const pinned = target.hostKey;
     await new Promise<void>((resolve, reject) => {
       client.once('ready', () => resolve());
       // ssh2 may emit several errors for one failed attempt: keep listening, reject once.
       client.on('error', (cause) => {
         sock?.destroy();
-        reject(new LabError('NODE_UNREACHABLE', `cannot open SSH to ${target.node} (${target.host}:${target.port})`, { cause }));
+        if (mismatch) {
+          reject(
+            new LabError('HOST_KEY_MISMATCH', `${target.node} (${target.host}:${target.port}) presented SSH host key ${mismatch.presented}, not ${mismatch.expected} recorded for it when the lab was made`, {
+              cause,
+              hint: 'something else answers at the node\'s address, or the lab was remade under it: npm run lab:down && npm run lab:up',
+            }),
+          );
+        } else reject(new LabError('NODE_UNREACHABLE', `cannot open SSH to ${target.node} (${target.host}:${target.port})`, { cause }));
       });
       client.connect({
         host: target.host,
@@ -42,6 +54,7 @@ export class Communicator {
         username: target.username,
         privateKey: target.privateKey,
         sock: sock as never,
+        hostVerifier: pinned ? (key: Buffer) => !(mismatch = hostKeyMismatch(key, pinned)) : undefined,
         readyTimeout: readyTimeoutMs,
         keepaliveInterval: 5_000,
       });
@@ -57,6 +70,8 @@ export class Communicator {
       try {
         return await Communicator.connect(target, Math.max(1_000, Math.min(10_000, deadline - Date.now())));
       } catch (error) {
+        // A wrong host key will not get right by waiting.
+        if (error instanceof LabError && error.code === 'HOST_KEY_MISMATCH') throw error;
         lastError = error;
         await new Promise((resolve) => setTimeout(resolve, 200));
       }

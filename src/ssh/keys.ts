@@ -22,3 +22,18 @@ export function ensureLabKey(privateKeyPath: string, publicKeyPath: string): Lab
   const publicBlob = publicLine.split(/\s+/)[1] ?? '';
   return { privateKey: readFileSync(privateKeyPath, 'utf8'), publicBlob };
 }
+
+export interface HostKey {
+  /** The private key's OpenSSH body as one base64 line (no armour lines): fits a kernel command line. */
+  privateBody: string;
+  /** "ssh-ed25519 BASE64": what the node must present, pinned in the lab's state. */
+  publicKey: string;
+}
+
+/** A fresh ed25519 host key for one node of one lab; only its public half is kept on the host. */
+export function generateHostKey(node: string): HostKey {
+  const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: `failover-lab ${node}` });
+  const privateBody = pair.private.split('\n').filter((line) => line && !line.startsWith('-----')).join('');
+  const [type, blob] = pair.public.trim().split(/\s+/);
+  return { privateBody, publicKey: `${type} ${blob}` };
+}

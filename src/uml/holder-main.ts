@@ -6,10 +6,13 @@
  * kernel kills every process of the lab and deletes every interface: nothing survives it but files.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { writeConsoleLog } from './console-log.js';
+import { enterSandboxRoot } from './holder-root.js';
 import type { HolderRequest, HolderStatus, NodeProcessStatus } from './holder-protocol.js';
+import { connectRefusal } from './lab-networks.js';
 import type { SandboxPlan } from './plan.js';
 
 function log(line: string): void {
@@ -46,13 +49,12 @@ interface RunningNode {
 
 function startNode(node: SandboxPlan['nodes'][number], restarts = 0): RunningNode {
   mkdirSync(path.dirname(node.consoleLog), { recursive: true });
-  const console = openSync(node.consoleLog, 'a');
   // Started in its own folder: uml resolves the COW disk's backing file by going back to its
   // working directory, which must be one the sandbox's user can enter. Its own process group, so
   // a restart ends its helper processes with it. TMPDIR: uml keeps guest memory in a file there,
   // and /dev/shm is the sandbox's own tmpfs.
-  const child = spawn(node.command, node.args, { cwd: path.dirname(node.consoleLog), detached: true, stdio: ['ignore', console, console], env: { ...process.env, TMPDIR: '/dev/shm' } });
-  closeSync(console);
+  const child = spawn(node.command, node.args, { cwd: path.dirname(node.consoleLog), detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: '/dev/shm' } });
+  writeConsoleLog(node.consoleLog, child.stdout, child.stderr);
   const status: NodeProcessStatus = { name: node.name, pid: child.pid, running: true, exitCode: null, signal: null, restarts };
   child.on('exit', (code, signal) => {
     Object.assign(status, { running: false, exitCode: code, signal });
@@ -112,6 +114,13 @@ function serve(plan: SandboxPlan, nodes: RunningNode[], startedAt: string): net.
         const status: HolderStatus = { lab: plan.lab, startedAt, nodes: nodes.map((node) => node.status) };
         client.end(`${JSON.stringify(status)}\n`);
       } else if (request.op === 'connect') {
+        // Checked before anything is opened: a refused request never reaches the network.
+        const refusal = connectRefusal(request.host, request.port, plan.networks);
+        if (refusal) {
+          log(`refused a connection: ${refusal}`);
+          client.end(`${JSON.stringify({ error: `refused: ${refusal}` })}\n`);
+          return;
+        }
         const upstream = net.connect({ host: request.host, port: request.port, allowHalfOpen: true });
         upstream.once('connect', () => {
           if (rest.length > 0) upstream.write(rest);
@@ -142,9 +151,11 @@ function main(): void {
   const startedAt = new Date().toISOString();
   // As init of the PID namespace, signals without a handler are ignored: exit on them explicitly.
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => process.exit(0));
-  sh('mount', ['-t', 'tmpfs', '-o', 'mode=1777', 'lab-shm', '/dev/shm']);
   buildNetwork(plan);
   log(`network of lab ${plan.lab} ready`);
+  // After the network (ip is not in the new root), before any node can look at the host's files.
+  enterSandboxRoot(plan.root);
+  log(`sandbox root entered: ${plan.root.readOnly.length} files read-only, ${plan.root.writable.join(', ')} writable`);
   const nodes = plan.nodes.map((node) => startNode(node));
   serve(plan, nodes, startedAt).on('listening', () => log('control socket ready'));
 }

@@ -6,11 +6,12 @@ import { checkUserNamespaces, ensureHostPackages } from '../host/packages.js';
 import { nodeAccess, writeLabMeta, type LabMeta, type LabPaths } from '../lab/state.js';
 import { provisionNode } from '../provision/apply.js';
 import { Communicator } from '../ssh/communicator.js';
-import { ensureLabKey } from '../ssh/keys.js';
+import { ensureLabKey, generateHostKey } from '../ssh/keys.js';
 import type { LabSpec } from '../spec/types.js';
 import type { Progress } from '../util/progress.js';
 import { umlSshTarget } from './access.js';
 import { sandboxPlan } from './plan.js';
+import { applyCpuLimit } from './cpu-limit.js';
 import { restartSandboxNode, startSandbox, waitForSandbox } from './sandbox.js';
 
 const sshTimeoutMs = 90_000;
@@ -24,17 +25,21 @@ export async function startUmlLab(spec: LabSpec, paths: LabPaths, files: Map<str
   const box = await ensureBoxImage(progress);
   const meta = await progress.step(`starting ${spec.nodes.length} nodes`, async () => {
     const key = ensureLabKey(paths.privateKey, paths.publicKey);
-    const plan = sandboxPlan({ spec, paths, boxImage: box.path, publicKeyBlob: key.publicBlob });
+    const hostKeys = new Map(spec.nodes.map((node) => [node.name, generateHostKey(node.name)]));
+    const plan = sandboxPlan({ spec, paths, boxImage: box.path, publicKeyBlob: key.publicBlob, hostKeys: new Map([...hostKeys].map(([name, hostKey]) => [name, hostKey.privateBody])) });
     const created: LabMeta = {
       name: spec.name,
       provider: 'uml',
       spec,
       boxImage: box.path,
       createdAt: new Date().toISOString(),
-      nodes: plan.nodes.map((node) => ({ name: node.name, managementAddress: node.managementAddress, sshPort: 22 })),
+      nodes: plan.nodes.map((node) => ({ name: node.name, managementAddress: node.managementAddress, sshPort: 22, hostKey: hostKeys.get(node.name)?.publicKey })),
     };
+    const cpuLimit = applyCpuLimit(spec.name);
+    created.cpuLimit = cpuLimit.description;
     writeLabMeta(paths, created);
-    startSandbox(paths, plan);
+    progress.info(`CPU of the lab: ${cpuLimit.description}`);
+    startSandbox(paths, plan, cpuLimit);
     await waitForSandbox(paths);
     return created;
   });

@@ -2,6 +2,8 @@ import path from 'node:path';
 import { formatIpv4, parseIpv4 } from '../spec/ipv4.js';
 import type { LabPaths } from '../lab/state.js';
 import type { LabNode, LabSpec } from '../spec/types.js';
+import type { SandboxRoot } from './holder-root.js';
+import { programFiles } from './root-files.js';
 
 /** What the sandbox holder builds inside the lab's namespaces: written as plan.json, read by holder-main. */
 export interface SandboxPlan {
@@ -9,6 +11,10 @@ export interface SandboxPlan {
   controlSocket: string;
   /** uml's uml_dir: one folder per node (umid) with its control socket. */
   umlDir: string;
+  /** The only files the sandbox sees once it runs (see holder-root.ts). */
+  root: SandboxRoot;
+  /** The only networks the control socket opens connections to ("a.b.c.d/n"). */
+  networks: string[];
   bridges: { name: string; address: string }[];
   nodes: PlannedNode[];
 }
@@ -44,19 +50,29 @@ export interface PlanInputs {
   boxImage: string;
   /** Base64 blob of the lab's ed25519 public key. */
   publicKeyBlob: string;
+  /** Per node: its host key's private body (lab.hostkey=), which only that node's kernel command line carries. */
+  hostKeys: Map<string, string>;
 }
 
-export function sandboxPlan({ spec, paths, boxImage, publicKeyBlob }: PlanInputs): SandboxPlan {
+/** What uml needs once the sandbox's root is pivoted: uml itself and umount (which detaches the host's root). */
+export function sandboxRoot(paths: LabPaths, boxImage: string): SandboxRoot {
+  const programs = [umlBinary, '/usr/bin/umount'].flatMap(programFiles);
+  return { mountPoint: paths.sandboxRoot, readOnly: [...new Set([...programs, boxImage])], writable: [paths.sandbox] };
+}
+
+export function sandboxPlan({ spec, paths, boxImage, publicKeyBlob, hostKeys }: PlanInputs): SandboxPlan {
   const management = managementAddresses(spec);
   return {
     lab: spec.name,
     controlSocket: paths.controlSocket,
     umlDir: paths.umlDir,
+    root: sandboxRoot(paths, boxImage),
+    networks: [`${spec.management.subnet}/${spec.management.prefix}`, `${spec.lab.subnet}/${spec.lab.prefix}`],
     bridges: [
       { name: managementBridge, address: `${management.host}/${spec.management.prefix}` },
       { name: labBridge, address: `${spec.lab.client}/${spec.lab.prefix}` },
     ],
-    nodes: spec.nodes.map((node, index) => plannedNode(spec, node, index, management.nodes.get(node.name) ?? '', { paths, boxImage, publicKeyBlob })),
+    nodes: spec.nodes.map((node, index) => plannedNode(spec, node, index, management.nodes.get(node.name) ?? '', { paths, boxImage, publicKeyBlob, hostKeys })),
   };
 }
 
@@ -65,7 +81,7 @@ function plannedNode(
   node: LabNode,
   index: number,
   managementAddress: string,
-  { paths, boxImage, publicKeyBlob }: Omit<PlanInputs, 'spec'>,
+  { paths, boxImage, publicKeyBlob, hostKeys }: Omit<PlanInputs, 'spec'>,
 ): PlannedNode {
   const dir = paths.nodeDir(node.name);
   // Interface names must fit in 15 characters whatever the node is called, hence the index.
@@ -88,6 +104,7 @@ function plannedNode(
     `lab.if=eth0/vec0/${managementAddress}/${spec.management.prefix}`,
     `lab.if=${spec.lab.interface}/vec1/${node.address}/${spec.lab.prefix}`,
     `lab.key=${publicKeyBlob}`,
+    `lab.hostkey=${hostKeys.get(node.name) ?? ''}`,
     `systemd.hostname=${node.name}`,
     'con=null',
     'con0=null,fd:1',

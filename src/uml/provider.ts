@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { LabProvider } from '../provider/provider.js';
+import { removeCpuLimit } from './cpu-limit.js';
 import { provisionUmlLab, startUmlLab } from './lab.js';
 import { holderConnection, holderStatus, sandboxRunning, stopSandbox } from './sandbox.js';
 import { umlSshTarget } from './access.js';
@@ -30,5 +32,9 @@ export const umlProvider: LabProvider = {
   },
   describeAccess: (node) => node.managementAddress,
   running: (paths) => sandboxRunning(paths),
-  removeMachines: async (paths) => ({ processesKilled: await stopSandbox(paths), machinesDestroyed: false }),
+  async removeMachines(paths) {
+    const processesKilled = await stopSandbox(paths);
+    removeCpuLimit(path.basename(paths.dir)); // by name: also when lab.json was never written
+    return { processesKilled, machinesDestroyed: false };
+  },
 };

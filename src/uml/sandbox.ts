@@ -5,12 +5,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LabError } from '../errors.js';
 import type { LabPaths } from '../lab/state.js';
+import type { CpuLimit } from './cpu-limit.js';
 import type { HolderRequest, HolderStatus, NodeProcessStatus } from './holder-protocol.js';
 import type { SandboxPlan } from './plan.js';
 import { isRoot } from '../util/paths.js';
 import { findProcesses, ownPidNamespace, pidNamespaceOf, processAlive, processesInNamespaces } from '../util/procfs.js';
 
-const holderMain = path.join(path.dirname(fileURLToPath(import.meta.url)), 'holder-main.js');
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** The holder and the modules it imports (node: only besides these), copied next to each other. */
+const holderModules = ['holder-main.js', 'holder-root.js', 'lab-networks.js', 'console-log.js'];
 
 /**
  * Who runs the sandbox when the orchestrator is root: never root itself. uml's hostfs is built into
@@ -24,11 +27,14 @@ export function sandboxUid(): number | undefined {
 
 /** Prepares the part of the state directory the sandbox writes, owned by the user it runs as. */
 function prepareSandboxDir(paths: LabPaths, plan: SandboxPlan, uid: number | undefined): void {
-  for (const dir of [paths.sandbox, paths.umlDir, ...plan.nodes.map((node) => path.dirname(node.consoleLog))]) mkdirSync(dir, { recursive: true });
+  for (const dir of [paths.sandbox, paths.umlDir, paths.sandboxRoot, ...plan.nodes.map((node) => path.dirname(node.consoleLog))]) mkdirSync(dir, { recursive: true });
   // The holder runs from a copy in the state directory: it must be readable by the sandbox's user
-  // wherever the checkout lives (it imports nothing but node:).
-  copyFileSync(holderMain, paths.holderScript);
-  chmodSync(paths.holderScript, 0o644);
+  // wherever the checkout lives (it imports nothing but node: and its sibling modules).
+  for (const module of holderModules) {
+    const target = path.join(path.dirname(paths.holderScript), module);
+    copyFileSync(path.join(here, module), target);
+    chmodSync(target, 0o644);
+  }
   if (uid !== undefined) {
     // The sandbox's user must reach its directory: the lab's directory and the state root above it
     // are the project's own, so they are opened for traversal (what they hold stays root's).
@@ -37,6 +43,7 @@ function prepareSandboxDir(paths: LabPaths, plan: SandboxPlan, uid: number | und
     const chown = (target: string) => chownSync(target, uid, uid);
     chown(paths.sandbox);
     chown(paths.umlDir);
+    chown(paths.sandboxRoot);
     for (const node of plan.nodes) {
       chown(path.dirname(path.dirname(node.consoleLog)));
       chown(path.dirname(node.consoleLog));
@@ -78,14 +85,19 @@ function pathClosedToOthers(file: string): string | undefined {
 const sandboxExits = new Map<string, string>();
 
 /** Starts the holder detached from this process, so the lab outlives the command that made it. */
-export function startSandbox(paths: LabPaths, plan: SandboxPlan): number {
-  writeFileSync(paths.plan, `${JSON.stringify(plan, null, 2)}\n`);
+export function startSandbox(paths: LabPaths, plan: SandboxPlan, cpuLimit: CpuLimit): number {
   const uid = sandboxUid();
   checkNodeReachable(uid);
+  // The plan carries the nodes' private host keys: readable by the sandbox's user alone. It stays
+  // outside the sandbox's root, so no node reads it through hostfs.
+  rmSync(paths.plan, { force: true });
+  writeFileSync(paths.plan, `${JSON.stringify(plan, null, 2)}\n`, { mode: 0o600 });
+  if (uid !== undefined) chownSync(paths.plan, uid, uid);
   prepareSandboxDir(paths, plan, uid);
   const logFd = openSync(paths.holderLog, 'a');
   const dropRoot = uid === undefined ? [] : ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', '--inh-caps=-all'];
-  const command = [...dropRoot, 'unshare', '--user', '--map-root-user', '--net', '--pid', '--mount', '--fork', '--kill-child', process.execPath, paths.holderScript, paths.plan];
+  // The CPU cap first: it is joined as root (a cgroup) before the sandbox drops to its user.
+  const command = [...cpuLimit.commandPrefix, ...dropRoot, 'unshare', '--user', '--map-root-user', '--net', '--pid', '--mount', '--fork', '--kill-child', process.execPath, paths.holderScript, paths.plan];
   // The sandbox's own folder is its working directory: its user may be unable to enter the checkout
   // (a clone in root's 0700 home), and uml goes back to its working directory to open the COW disk.
   const child = spawn(command[0] ?? 'unshare', command.slice(1), { cwd: paths.sandbox, env: sandboxEnvironment(), detached: true, stdio: ['ignore', logFd, logFd] });

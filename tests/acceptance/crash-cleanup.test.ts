@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { labPaths } from '../../src/lab/state.js';
+import { labCgroups } from '../../src/uml/cpu-limit.js';
 import { cliPath, hostNetworkSnapshot, leftovers, processesMentioning, runCli } from './cli.js';
 
 const lab = 'crashed';
@@ -30,10 +31,12 @@ describe('lab:down after the orchestrator was killed with SIGKILL in the middle 
 
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(processesMentioning(umlMarker), 'the lab outlives its orchestrator').to.have.length.greaterThan(3);
+    if (process.getuid?.() === 0) expect(labCgroups(lab), 'the lab runs in its CPU cgroup').to.have.length(1);
 
     const down = await runCli(['down', '--name', lab]);
     expect(down.code, down.stderr).to.equal(0);
     expect(leftovers(paths.dir)).to.deep.equal([]);
+    expect(labCgroups(lab), 'CPU cgroups left').to.deep.equal([]);
     expect(existsSync(paths.dir)).to.equal(false);
     expect(hostNetworkSnapshot()).to.equal(hostNetworkBefore);
   });

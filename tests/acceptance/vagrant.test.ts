@@ -76,7 +76,7 @@ describe('vagrant provider with real Vagrant, no VirtualBox (acceptance)', funct
     expect(plan.remoteDir).to.equal(remoteProvisionDir);
 
     // The uml lab: the same nodes, and each node provisioned with the same files and command.
-    const uml = sandboxPlan({ spec, paths: labPaths('consistency', scratch), boxImage: '/nonexistent', publicKeyBlob: 'AAAA' });
+    const uml = sandboxPlan({ spec, paths: labPaths('consistency', scratch), boxImage: '/nonexistent', publicKeyBlob: 'AAAA', hostKeys: new Map() });
     expect(plan.machines.map((machine) => machine.name)).to.deep.equal(uml.nodes.map((node) => node.name));
     for (const machine of plan.machines) {
       const node = spec.nodes.find((candidate) => candidate.name === machine.name)!;

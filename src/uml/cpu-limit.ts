@@ -1,0 +1,90 @@
+import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { LabError } from '../errors.js';
+import { isRoot } from '../util/paths.js';
+
+/**
+ * Caps the CPU of one lab's sandbox, so a busy or forking node (a student's script runs as root
+ * there) leaves other labs and the orchestrator their share. uml's mem= already caps each node's
+ * memory. The strongest means the host allows is used:
+ *   cgroup v2 cpu.max          root on a host whose /sys/fs/cgroup is cgroup v2 (not verified here)
+ *   cgroup v1 cpu.cfs_quota_us root on a host with the v1 cpu controller (verified on Debian 12)
+ *   nice 10 + ionice idle      anyone else: no cap, but the lab yields to everything else
+ * A cgroup is found again by the lab's name alone, so lab:down removes it after a crash too.
+ */
+export interface CpuLimit {
+  kind: 'cgroup-v2' | 'cgroup-v1' | 'nice';
+  /** For lab:up and lab:status, e.g. "1 CPU (cgroup v1 cpu.cfs_quota_us)". */
+  description: string;
+  /** Run the sandbox's first process under this: it joins the cgroup (or lowers its priority) before anything else runs. */
+  commandPrefix: string[];
+}
+
+const cgroupRoot = '/sys/fs/cgroup';
+const v1Parent = path.join(cgroupRoot, 'cpu', 'failover-lab');
+const v2Parent = path.join(cgroupRoot, 'failover-lab');
+const periodUs = 100_000;
+
+/** CPUs a lab may use: FAILOVER_LAB_CPUS, else all but one of the host's (at least one). */
+export function labCpus(): number {
+  const wanted = Number(process.env.FAILOVER_LAB_CPUS ?? Math.max(1, os.availableParallelism() - 1));
+  if (!(wanted > 0)) throw new LabError('BAD_SETTING', `FAILOVER_LAB_CPUS=${process.env.FAILOVER_LAB_CPUS} is not a positive number of CPUs`, { hint: 'e.g. FAILOVER_LAB_CPUS=1.5' });
+  return wanted;
+}
+
+function joinCgroup(dir: string): string[] {
+  // The shell moves itself into the cgroup, then becomes the sandbox: no process of the lab runs outside it.
+  return ['sh', '-c', 'echo $$ > "$0" && exec "$@"', path.join(dir, 'cgroup.procs')];
+}
+
+function v2Usable(): boolean {
+  return isRoot() && existsSync(path.join(cgroupRoot, 'cgroup.controllers')) && readFileSync(path.join(cgroupRoot, 'cgroup.controllers'), 'utf8').split(/\s+/).includes('cpu');
+}
+
+function v1Usable(): boolean {
+  return isRoot() && existsSync(path.join(cgroupRoot, 'cpu', 'cpu.cfs_quota_us'));
+}
+
+/** Makes the lab's cgroup (or settles for nice) and says how to start the sandbox in it. */
+export function applyCpuLimit(lab: string): CpuLimit {
+  const cpus = labCpus();
+  const quota = Math.round(cpus * periodUs);
+  try {
+    if (v2Usable()) {
+      mkdirSync(v2Parent, { recursive: true });
+      writeFileSync(path.join(cgroupRoot, 'cgroup.subtree_control'), '+cpu');
+      writeFileSync(path.join(v2Parent, 'cgroup.subtree_control'), '+cpu');
+      const dir = path.join(v2Parent, lab);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, 'cpu.max'), `${quota} ${periodUs}`);
+      return { kind: 'cgroup-v2', description: `${cpus} CPU (cgroup v2 cpu.max)`, commandPrefix: joinCgroup(dir) };
+    }
+    if (v1Usable()) {
+      const dir = path.join(v1Parent, lab);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, 'cpu.cfs_period_us'), String(periodUs));
+      writeFileSync(path.join(dir, 'cpu.cfs_quota_us'), String(quota));
+      return { kind: 'cgroup-v1', description: `${cpus} CPU (cgroup v1 cpu.cfs_quota_us)`, commandPrefix: joinCgroup(dir) };
+    }
+  } catch (cause) {
+    throw new LabError('CPU_LIMIT_FAILED', `cannot cap the CPU of lab ${lab} in ${cgroupRoot}`, { cause, hint: 'FAILOVER_LAB_CPUS sets the cap; see the cause for what the cgroup file system refused' });
+  }
+  return { kind: 'nice', description: 'not capped (no cgroup this user may write): nice 10, ionice idle', commandPrefix: ['nice', '-n', '10', 'ionice', '-c', '3'] };
+}
+
+/** The lab's cgroup directories that exist now (for lab:down and tests). */
+export function labCgroups(lab: string): string[] {
+  return [path.join(v1Parent, lab), path.join(v2Parent, lab)].filter((dir) => existsSync(dir));
+}
+
+/** Removes the lab's cgroups, found by its name; its processes must be gone. Safe when there are none. */
+export function removeCpuLimit(lab: string): void {
+  for (const dir of labCgroups(lab)) {
+    try {
+      rmdirSync(dir); // a cgroup is removed with rmdir, its control files go with it
+    } catch (cause) {
+      throw new LabError('CPU_LIMIT_STUCK', `cannot remove the cgroup ${dir} of lab ${lab}`, { cause, hint: `processes left in it: cat ${dir}/cgroup.procs` });
+    }
+  }
+}
