@@ -4,6 +4,7 @@
  *   cold image build (into a scratch cache, so the real cache is untouched; needs root)
  *   lab:up with the cached image, lab:down — several runs, each from nothing
  *   peak memory per node (PSS of the node's uml processes, sampled while it boots and serves)
+ *   command start: how long a command takes before it does lab work (needs no lab; alone with BENCH_SKIP_LAB=1)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -20,14 +21,42 @@ const cli = path.join(projectRoot, 'dist', 'src', 'cli', 'main.js');
 const lab = 'bench';
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 
-function timeCli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+/** Seconds from start to exit of a command that must succeed. */
+function timeCommand(program: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(program, args, { cwd: projectRoot, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve(Number(process.hrtime.bigint() - started) / 1e9) : reject(new Error(`${args.join(' ')} failed:\n${stderr}`))));
   });
+}
+
+function timeCli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return timeCommand(process.execPath, [cli, ...args], env);
+}
+
+/**
+ * What a command costs before it does its work, measured with --help so that no lab is needed: through
+ * npm and the launcher (as npm run lab:status starts), the launcher alone, and the compiled CLI alone.
+ * One unmeasured run first: it compiles if a source changed.
+ */
+async function commandStart(runs: number): Promise<Record<string, { command: string; medianSeconds: number; all: number[] }>> {
+  const launcher = path.join('scripts', 'launch.mjs');
+  const commands: Record<string, [string, string[]]> = {
+    npmScript: ['npm', ['run', '-s', 'lab:status', '--', '--help']],
+    launcher: [process.execPath, [launcher, path.relative(projectRoot, cli), 'status', '--help']],
+    compiledCli: [process.execPath, [path.relative(projectRoot, cli), '--help']],
+  };
+  const figures: Record<string, { command: string; medianSeconds: number; all: number[] }> = {};
+  for (const [name, [program, args]] of Object.entries(commands)) {
+    await timeCommand(program, args);
+    const times: number[] = [];
+    for (let run = 0; run < runs; run += 1) times.push(await timeCommand(program, args));
+    figures[name] = { command: [path.basename(program), ...args].join(' '), medianSeconds: round(median(times)), all: times.map(round) };
+  }
+  return figures;
 }
 
 /** PSS in MB of each node's uml processes (uml runs several host processes per node). */
@@ -54,7 +83,8 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 runBench('bench-up', async () => {
   const spec = loadSpec(defaultSpecPath);
   const nodes = spec.nodes.map((node) => node.name);
-  const result: Record<string, unknown> = {};
+  const result: Record<string, unknown> = { commandStart: await commandStart(5) };
+  if (process.env.BENCH_SKIP_LAB === '1') return result;
 
   if (process.getuid?.() === 0 && process.env.BENCH_SKIP_IMAGE !== '1') {
     const scratch = mkdtempSync(path.join(os.tmpdir(), 'failover-lab-bench-cache-'));

@@ -1,0 +1,23 @@
+export const usage = `usage: failover-lab COMMAND [options]
+
+commands:
+  up                      bring the lab up (uml: builds the node image once; vagrant: vagrant up),
+                          provision it, wait for the VIP
+  down                    remove the lab: every process, VM, interface and file it made
+  status                  table of nodes, keepalived state, VIP holder, IPVS service
+  ssh NODE                interactive root shell on a node
+  exec NODE COMMAND...    run one command on a node; exits with its exit code
+  image [--rebuild]       build the node image (needs root once)
+  doctor                  can this host run the lab? one line per check, with the fix for each problem
+  render [--out DIR]      write each node's provisioning files for a plain 'vagrant up'
+                          (default DIR: .vagrant/failover-lab/node-files, where the Vagrantfile looks)
+  failover [--mode M]     the seed's failover scenario on the lab (brought up if needed): load
+                          through the VIP, ip link set down eth1 on the master, checks, report;
+                          M is new-connection (default) or keep-alive; exits 1 if a check fails
+
+options:
+  --spec FILE             lab spec (default: lab/seed.yaml)
+  --name NAME             lab name (default: the spec's name); labs with different names can run at once
+  --provider P            uml (User-Mode Linux, the default on Linux) or vagrant (VirtualBox);
+                          also LAB_PROVIDER=P. A running lab keeps the provider it was made with.
+`;
