@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -26,11 +25,18 @@ function workerCommand(paths: LabPaths, meta: LabMeta, request: LoadRequest): { 
  */
 export function startLoad(paths: LabPaths, meta: LabMeta, request: LoadRequest, onEvent: (event: TimelineEvent) => void): RunningLoad {
   const { command, args } = workerCommand(paths, meta, request);
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const finished = runWorker(command, args, onEvent);
+  // The scenario awaits this only after the fault; until then a failure must not count as unhandled.
+  finished.catch(() => undefined);
+  return { finished };
+}
+
+/** Streams the worker's records as they come; execa ends the worker with this process (a Ctrl-C mid-scenario). */
+async function runWorker(command: string, args: string[], onEvent: (event: TimelineEvent) => void): Promise<LoadSummary> {
+  const { execa } = await import('execa');
+  const subprocess = execa(command, args, { stdin: 'ignore', buffer: { stdout: false, stderr: true }, reject: false });
   let summary: LoadSummary | undefined;
-  createInterface({ input: child.stdout }).on('line', (line) => {
+  createInterface({ input: subprocess.stdout }).on('line', (line) => {
     const record = JSON.parse(line) as LoadRecord;
     if (record.type === 'response') {
       onEvent({ t: record.t, kind: 'response', backend: record.backend, status: record.status, latencyMs: record.latencyMs, connection: record.connection });
@@ -40,14 +46,13 @@ export function startLoad(paths: LabPaths, meta: LabMeta, request: LoadRequest, 
       summary = record.summary;
     }
   });
-  const finished = new Promise<LoadSummary>((resolve, reject) => {
-    child.on('error', (cause) => reject(new LabError('LOAD_FAILED', `cannot start the load generator (${command})`, { cause, hint: command === 'nsenter' ? 'install util-linux' : undefined })));
-    child.on('close', (code) => {
-      if (code === 0 && summary) resolve(summary);
-      else reject(new LabError('LOAD_FAILED', `the load generator exited with ${code}: ${stderr.trim().split('\n').slice(-5).join('\n')}`));
-    });
-  });
-  // The scenario awaits this only after the fault; until then a failure must not count as unhandled.
-  finished.catch(() => undefined);
-  return { finished };
+  const result = await subprocess;
+  if (result.exitCode === undefined && result.signal === undefined) {
+    throw new LabError('LOAD_FAILED', `cannot start the load generator (${command})`, { cause: result.cause, hint: command === 'nsenter' ? 'install util-linux' : undefined });
+  }
+  if (result.exitCode !== 0 || !summary) {
+    const stderr = String(result.stderr ?? '').trim().split('\n').slice(-5).join('\n');
+    throw new LabError('LOAD_FAILED', `the load generator exited with ${result.exitCode ?? result.signal}: ${stderr}`);
+  }
+  return summary;
 }
