@@ -6,6 +6,11 @@ root=${1:?usage: customize.sh ROOTDIR}
 units=$root/etc/systemd/system
 
 # Units with no job in a disposable VM without consoles, timers, udev or persistent state.
+# systemd-tmpfiles-setup is among them: a oneshot with no start timeout that everything waits for
+# (it orders sysinit.target), so a stall of its one process under a loaded host held a node's boot
+# without limit until the SSH deadline (seen once in ~60 boots). What it makes is of no use here:
+# /var's files are in the image already, /tmp starts empty (a fresh copy-on-write disk each boot),
+# and sshd, nginx, keepalived and journald make their own directories in /run.
 for unit in \
   systemd-udevd.service systemd-udev-trigger.service systemd-udev-settle.service \
   systemd-udevd-control.socket systemd-udevd-kernel.socket \
@@ -17,7 +22,7 @@ for unit in \
   kmod-static-nodes.service systemd-hwdb-update.service systemd-firstboot.service \
   systemd-machine-id-commit.service systemd-networkd-wait-online.service \
   apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer e2scrub_all.timer fstrim.timer \
-  systemd-tmpfiles-clean.timer
+  systemd-tmpfiles-clean.timer systemd-tmpfiles-setup.service
 do
   ln -sf /dev/null "$units/$unit"
 done
