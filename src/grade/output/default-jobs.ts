@@ -1,0 +1,12 @@
+import os from 'node:os';
+
+/** What one lab takes: four nodes of ~260 MB each, and about one core. */
+export const LAB_MEMORY_BYTES = 4 * 260 * 1024 * 1024;
+export const LAB_CORES = 1;
+
+/** How many labs to run at once on this host: what both cores and free memory allow, at least 1. */
+export function defaultJobs(host: { cores: number; freeBytes: number } = { cores: os.availableParallelism(), freeBytes: os.freemem() }): number {
+  const byCores = Math.floor(host.cores / LAB_CORES);
+  const byMemory = Math.floor(host.freeBytes / LAB_MEMORY_BYTES);
+  return Math.max(1, Math.min(byCores, byMemory));
+}
