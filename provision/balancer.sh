@@ -1,6 +1,7 @@
 #!/bin/bash
 # A director: keepalived (VRRP, the VIP) with the rendered keepalived.conf, and the IPVS service
-# from ipvs.rules (the same on every balancer, so the backup is ready when it takes the VIP).
+# from ipvs.rules (the same on every balancer, so the backup is ready when it takes the VIP), unless
+# that file is empty: then keepalived's virtual_server blocks set IPVS up.
 # Idempotent. Exit 3 means keepalived rejected the configuration (its messages are on stderr).
 # Usage: balancer.sh DIR   (DIR holds node.env, keepalived.conf and ipvs.rules)
 set -euo pipefail
@@ -19,12 +20,15 @@ if errors=$(printf '%s\n' "$messages" | grep -v -E "^$|$warnings"); then
 fi
 # Re-provisioning a running lab must not disturb it: reload IPVS and restart keepalived only when
 # their configuration changed (a restart moves the VIP; clearing IPVS drops its connections).
+# An empty ipvs.rules means keepalived's own virtual_server blocks manage IPVS: leave it to them.
 modprobe ip_vs
-if [ "$(ipvsadm-save -n)" != "$(cat "$dir/ipvs.rules")" ]; then
-  ipvsadm -C
-  ipvsadm-restore < "$dir/ipvs.rules"
+if [ -s "$dir/ipvs.rules" ]; then
+  if [ "$(ipvsadm-save -n)" != "$(cat "$dir/ipvs.rules")" ]; then
+    ipvsadm -C
+    ipvsadm-restore < "$dir/ipvs.rules"
+  fi
+  install -m 0644 "$dir/ipvs.rules" /etc/ipvsadm.rules
 fi
-install -m 0644 "$dir/ipvs.rules" /etc/ipvsadm.rules
 
 systemctl is-enabled --quiet keepalived || systemctl enable --quiet keepalived
 if ! cmp -s "$dir/keepalived.conf" /etc/keepalived/keepalived.conf || ! systemctl is-active --quiet keepalived; then
