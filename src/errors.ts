@@ -6,12 +6,15 @@
 export class LabError extends Error {
   readonly code: string;
   readonly hint: string | undefined;
+  /** Data for programs (e.g. the grader maps keepalived's own output to a student's lines); never printed. */
+  readonly details: Record<string, string> | undefined;
 
-  constructor(code: string, message: string, options: { hint?: string; cause?: unknown } = {}) {
+  constructor(code: string, message: string, options: { hint?: string; cause?: unknown; details?: Record<string, string> } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'LabError';
     this.code = code;
     this.hint = options.hint;
+    this.details = options.details;
   }
 }
 

@@ -10,6 +10,8 @@ import type { CodeBlock, RawFinding, SubmissionFile } from './types.js';
 export interface FoundConfig {
   file: string;
   firstLine: number;
+  /** The configuration as written, from its first top-level keyword on (its line 1 is firstLine). */
+  text: string;
   config: KeepalivedConfig;
   /** Host named by the shell prompt above it (root@Balancer1). */
   host?: string;
@@ -73,7 +75,7 @@ function configIn(segment: Segment, block: CodeBlock, firstInBlock: boolean): Fo
   const strayCaptions = segment.lines.slice(0, start).map((line) => line.text.trim()).filter((text) => !COMMENT_OR_BLANK.test(text) || /[a-zа-я]/i.test(text));
   const caption = [...(firstInBlock && !segment.host ? block.textBefore : []), ...strayCaptions];
   const config = parseKeepalivedConfig(body.join('\n'), { file: block.file, firstLine: first.line });
-  return { file: block.file, firstLine: first.line, config, caption, copies: [], ...(segment.host ? { host: segment.host } : {}) };
+  return { file: block.file, firstLine: first.line, text: `${body.join('\n')}\n`, config, caption, copies: [], ...(segment.host ? { host: segment.host } : {}) };
 }
 
 function withHost(service: IpvsServiceDef, host: string | undefined): IpvsServiceDef {

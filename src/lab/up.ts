@@ -25,7 +25,12 @@ export interface UpResult {
  * host), then the provider starts and provisions the nodes, and `up` returns once the VIP answers
  * and VRRP has settled. If anything fails, the half-made lab is removed and its logs are kept.
  */
-export async function upLab(spec: LabSpec, progress: Progress, providerName: ProviderName): Promise<UpResult> {
+export interface UpOptions {
+  /** Runs on a lab that failed to come up, before it is removed: its nodes may still answer (the grader reads their logs). */
+  beforeRemovingFailed?: (paths: LabPaths) => Promise<void>;
+}
+
+export async function upLab(spec: LabSpec, progress: Progress, providerName: ProviderName, options: UpOptions = {}): Promise<UpResult> {
   const paths = labPaths(spec.name);
   const provider = providerFor(providerName);
   const files = renderAllNodeFiles(spec); // template errors stop here, before anything exists
@@ -60,6 +65,7 @@ export async function upLab(spec: LabSpec, progress: Progress, providerName: Pro
     // For debugging the lab itself: leave the failed lab running to look inside (lab:down removes it).
     if (process.env.FAILOVER_LAB_KEEP_FAILED === '1') throw error;
     let kept: string | undefined;
+    await options.beforeRemovingFailed?.(paths).catch(() => undefined);
     try {
       kept = await removeHalfBuiltLab(paths, progress);
     } catch (cleanup) {
@@ -71,7 +77,7 @@ export async function upLab(spec: LabSpec, progress: Progress, providerName: Pro
       });
     }
     if (error instanceof LabError && kept) {
-      throw new LabError(error.code, `${error.message}\n(the lab was removed; its logs are kept in ${kept})`, { cause: error.cause, hint: error.hint });
+      throw new LabError(error.code, `${error.message}\n(the lab was removed; its logs are kept in ${kept})`, { cause: error.cause, hint: error.hint, ...(error.details ? { details: error.details } : {}) });
     }
     throw error;
   }

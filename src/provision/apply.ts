@@ -35,9 +35,10 @@ export async function provisionNode(spec: LabSpec, node: LabNode, ssh: Communica
   const dir = remoteProvisionDir;
   const result = await ssh.exec(provisionCommand(node.role), { timeoutMs: 120_000 });
   if (result.code === keepalivedRejected && node.role === 'balancer') {
-    const source = spec.vrrp.templatePath ?? `the vrrp settings of ${spec.sourcePath}`;
+    const source = node.keepalivedConf !== undefined ? `the keepalived.conf given for ${node.name}` : spec.vrrp.templatePath ?? `the vrrp settings of ${spec.sourcePath}`;
     throw new LabError('KEEPALIVED_CONFIG_REJECTED', `keepalived on ${node.name} rejected the configuration rendered from ${source}:\n${result.stderr.trim()}`, {
       hint: `fix ${source}; the rendered file is ${dir}/keepalived.conf on ${node.name}`,
+      details: { node: node.name, output: result.stderr, nodePath: `${dir}/keepalived.conf` },
     });
   }
   if (result.code !== 0) {

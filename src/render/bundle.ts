@@ -7,7 +7,7 @@ import { renderNodeEnv } from './node-env.js';
 export function renderNodeFiles(spec: LabSpec, node: LabNode): Record<string, string> {
   const files: Record<string, string> = { 'node.env': renderNodeEnv(spec, node) };
   if (node.role === 'balancer') {
-    files['keepalived.conf'] = renderKeepalivedConf(spec, node);
+    files['keepalived.conf'] = node.keepalivedConf ?? renderKeepalivedConf(spec, node);
     files['ipvs.rules'] = renderIpvsRules(spec);
   }
   return files;

@@ -9,6 +9,8 @@ export interface LabNode {
   address: string;
   /** Only for balancers. */
   vrrp?: { state: 'MASTER' | 'BACKUP'; priority: number };
+  /** Only for balancers: a keepalived.conf used as written (a graded student's), instead of the rendered one. */
+  keepalivedConf?: string;
 }
 
 export interface LabSpec {
@@ -18,7 +20,19 @@ export interface LabSpec {
   lab: { subnet: string; prefix: number; client: string; interface: string };
   management: { subnet: string; prefix: number };
   vip: { address: string; prefix: number };
-  service: { protocol: 'tcp'; port: number; scheduler: string; forwarding: 'dr' };
+  service: {
+    protocol: 'tcp';
+    port: number;
+    scheduler: string;
+    forwarding: 'dr';
+    /**
+     * Who sets up IPVS on the balancers: the lab's ipvsadm rules (default), or keepalived's own
+     * virtual_server blocks — never both, or the two would fight over the same service.
+     */
+    ipvs?: 'rules' | 'keepalived';
+    /** ipvsadm-restore text used instead of the rules rendered from the fields above (a student's own). */
+    ipvsRules?: string;
+  };
   vrrp: {
     instance: string;
     virtualRouterId: number;
@@ -31,6 +45,14 @@ export interface LabSpec {
   };
   nodes: LabNode[];
   memoryMb: number;
+}
+
+/**
+ * The management (SSH) interface's name in a node: eth0, as Vagrant's NAT, unless the lab
+ * network itself is called eth0 (a course variant), when it must step aside.
+ */
+export function managementInterface(spec: LabSpec): string {
+  return spec.lab.interface === 'eth0' ? 'mgmt0' : 'eth0';
 }
 
 export function balancers(spec: LabSpec): LabNode[] {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { formatIpv4, parseIpv4 } from '../spec/ipv4.js';
 import type { LabPaths } from '../lab/state.js';
-import type { LabNode, LabSpec } from '../spec/types.js';
+import { managementInterface, type LabNode, type LabSpec } from '../spec/types.js';
 import type { SandboxRoot } from './holder-root.js';
 import { programFiles } from './root-files.js';
 
@@ -101,7 +101,7 @@ function plannedNode(
     // The raw transport reads a veth end in the sandbox: no /dev/net/tun, so no root needed.
     `vec0:transport=raw,ifname=${links[0]?.guestEnd}`,
     `vec1:transport=raw,ifname=${links[1]?.guestEnd}`,
-    `lab.if=eth0/vec0/${managementAddress}/${spec.management.prefix}`,
+    `lab.if=${managementInterface(spec)}/vec0/${managementAddress}/${spec.management.prefix}`,
     `lab.if=${spec.lab.interface}/vec1/${node.address}/${spec.lab.prefix}`,
     `lab.key=${publicKeyBlob}`,
     `lab.hostkey=${hostKeys.get(node.name) ?? ''}`,

@@ -1,0 +1,97 @@
+import { downLab } from '../lab/down.js';
+import type { LabSpec } from '../spec/types.js';
+import { silentProgress, type Progress } from '../util/progress.js';
+import { withDeadline } from './deadline.js';
+import { gradeFromResults, type RubricWeights } from './grade-from-results.js';
+import type { CheckedConfig } from './keepalived-check-output.js';
+import { labSpecFromSubmission, type SubmissionLab } from './lab-spec.js';
+import { runLabStage, type LabStageResult } from './lab-stage.js';
+import { remoteProvisionDir } from '../provision/apply.js';
+import { gradeStatic, type StaticResult } from './static-stage.js';
+import type { GradeReport, Lang } from './types.js';
+import { LabError } from '../errors.js';
+
+export { gradeFromResults, type RubricWeights } from './grade-from-results.js';
+export type { LabStageResult } from './lab-stage.js';
+
+export interface GradeOptions {
+  /** lab/seed.yaml, loaded (src/spec/load.ts). */
+  seed: LabSpec;
+  lang: Lang;
+  weights?: RubricWeights;
+  /** Unique per submission (gl-<id>): the labs of a batch run side by side. */
+  labName: string;
+  /** Wall-clock limit for the whole submission: on expiry the verdict is 'error' ("timed out") and the lab is removed. */
+  timeoutMs: number;
+  progress: Progress;
+}
+
+export interface GradeOutcome {
+  report: GradeReport;
+  /** What the feedback needs beyond grade.json. */
+  evidence: {
+    /** Seed-style `ipvsadm -Ln --stats` of both balancers before the fault and at the end. */
+    ipvsStats: { title: string; text: string }[];
+    /** The failover scenario's summary.md. */
+    scenarioSummary?: string;
+    /** keepalived's journal (or the console) of each balancer when the lab did not come up. */
+    nodeLogs: { node: string; lines: string[] }[];
+    /** Which config was taken for which balancer, and why. */
+    roles: string[];
+    /** Why the lab did not run, when it did not. */
+    labSkipped?: string;
+    /** How the lab was built from the submission (interfaces, who sets up IPVS). */
+    labNotes: string[];
+  };
+}
+
+/**
+ * Grades one submission: the static stage, then (when its configs can work) the configs as
+ * written in a lab of their own under the seed's failover scenario. Never throws for what a
+ * submission contains; the lab is always removed, also on timeout.
+ */
+export async function gradeSubmission(submissionPath: string, options: GradeOptions): Promise<GradeOutcome> {
+  const staticResult = gradeStatic(submissionPath, options.seed, options.lang);
+  const roles = staticResult.roles.map(({ balancer, config, reason, evidence }) => `${balancer} ← ${config.file}:${config.firstLine} (${reason}: ${evidence})`);
+  const finish = (lab: LabStageResult | { error: string }, extra: Partial<GradeOutcome['evidence']> = {}): GradeOutcome => ({
+    report: gradeFromResults({ submission: submissionPath, static: staticResult, lab }, options.lang, options.weights),
+    evidence: { ipvsStats: [], nodeLogs: [], roles, labNotes: 'notes' in lab ? lab.notes : [], ...extra },
+  });
+
+  if (staticResult.verdict === 'fail') {
+    const reason = options.lang === 'ru' ? 'статическая проверка нашла ошибки, стенд не запускался' : 'the static stage found errors, so the lab was not run';
+    return finish({ kind: 'skipped', reason }, { labSkipped: reason });
+  }
+  let lab: SubmissionLab;
+  try {
+    lab = labSpecFromSubmission(options.seed, staticResult, options.labName);
+  } catch (error) {
+    if (!(error instanceof LabError)) throw error;
+    return finish({ kind: 'skipped', reason: error.message }, { labSkipped: error.message });
+  }
+
+  const remove = async () => void (await downLab(options.labName, silentProgress));
+  try {
+    const outcome = await withDeadline(options.timeoutMs, (stillWanted) => runLabStage(lab, checkedConfigs(staticResult), options.progress, stillWanted), remove);
+    if (!outcome.done) return finish({ error: `timed out after ${Math.round(options.timeoutMs / 1000)} s` }, { labNotes: lab.notes });
+    const { result, summary } = outcome.value;
+    const ipvsStats = result.kind === 'ran'
+      ? Object.entries(result.scenario.ipvsText).flatMap(([node, text]) => [
+        { title: `${node}: ipvsadm -Ln --stats before the fault`, text: text.before },
+        { title: `${node}: ipvsadm -Ln --stats at the end`, text: text.after },
+      ])
+      : [];
+    const nodeLogs = result.kind === 'failed' ? result.nodeLogs.map(({ node, lines }) => ({ node, lines })) : [];
+    return finish(result, { ipvsStats, nodeLogs, ...(summary ? { scenarioSummary: summary } : {}) });
+  } catch (error) {
+    // Not the student's doing (the machine, the grader): an 'error' verdict, the lab still removed.
+    return finish({ error: error instanceof Error ? error.message.split('\n')[0]! : String(error) }, { labNotes: lab.notes });
+  } finally {
+    await remove().catch(() => undefined);
+  }
+}
+
+/** Where each balancer's config sits on its node and in the submission, to place keepalived -t's messages. */
+function checkedConfigs(result: StaticResult): Record<string, CheckedConfig> {
+  return Object.fromEntries(result.roles.map(({ balancer, config }) => [balancer, { nodePath: `${remoteProvisionDir}/keepalived.conf`, file: config.file, firstLine: config.firstLine }]));
+}

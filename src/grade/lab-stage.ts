@@ -1,0 +1,59 @@
+import { LabError } from '../errors.js';
+import { upLab } from '../lab/up.js';
+import { labPaths } from '../lab/state.js';
+import { runFailover } from '../scenario/failover.js';
+import { seedScenario } from '../scenario/run.js';
+import type { ScenarioResult } from '../scenario/timeline.js';
+import { balancers } from '../spec/types.js';
+import type { Progress } from '../util/progress.js';
+import { findingsFromKeepalivedCheck, type CheckedConfig } from './keepalived-check-output.js';
+import { collectNodeLogs, type NodeLog } from './lab-node-logs.js';
+import type { SubmissionLab } from './lab-spec.js';
+import type { RawFinding } from './types.js';
+
+/**
+ * What running a submission's configs in a lab showed; plain data (recordable as JSON), judged
+ * by gradeFromResults. `failed`: the lab did not come up or the scenario could not run.
+ */
+export type LabStageResult =
+  | { kind: 'ran'; scenario: ScenarioResult; notes: string[] }
+  | { kind: 'rejected'; node: string; findings: RawFinding[]; notes: string[] }
+  | { kind: 'failed'; code: string; message: string; nodeLogs: NodeLog[]; notes: string[] }
+  | { kind: 'skipped'; reason: string };
+
+export interface LabStageRun {
+  result: LabStageResult;
+  /** The scenario's summary.md, when it ran. */
+  summary?: string;
+}
+
+/**
+ * Brings up the submission's lab on fresh uml nodes and runs the seed failover scenario in it.
+ * Failures of the student's making become results, never exceptions; `stillWanted` lets a caller
+ * whose deadline passed stop the work between steps. The caller removes the lab.
+ */
+export async function runLabStage(lab: SubmissionLab, configs: Record<string, CheckedConfig>, progress: Progress, stillWanted: () => boolean): Promise<LabStageRun> {
+  const { spec, notes } = lab;
+  const paths = labPaths(spec.name);
+  let nodeLogs: NodeLog[] = [];
+  const balancerNames = balancers(spec).map((node) => node.name);
+  try {
+    const up = await upLab(spec, progress, 'uml', {
+      beforeRemovingFailed: async (failed) => void (nodeLogs = await collectNodeLogs(failed, balancerNames)),
+    });
+    if (!stillWanted()) throw new LabError('GRADE_CANCELLED', 'the grader stopped waiting for this lab');
+    const run = await runFailover(paths, up.meta, seedScenario, progress);
+    return { result: { kind: 'ran', scenario: run.result, notes }, summary: run.summary };
+  } catch (error) {
+    if (!(error instanceof LabError)) throw error;
+    const rejected = error.code === 'KEEPALIVED_CONFIG_REJECTED' ? error.details : undefined;
+    const checked = rejected?.node ? configs[rejected.node] : undefined;
+    if (rejected?.node && checked) {
+      const findings = findingsFromKeepalivedCheck(rejected.output ?? '', { ...checked, nodePath: rejected.nodePath ?? checked.nodePath });
+      return { result: { kind: 'rejected', node: rejected.node, findings, notes } };
+    }
+    // A scenario that broke off leaves a running lab: its logs are read before it is removed.
+    if (nodeLogs.length === 0 && stillWanted()) nodeLogs = await collectNodeLogs(paths, balancerNames).catch(() => []);
+    return { result: { kind: 'failed', code: error.code, message: error.message.split('\n').slice(0, 6).join('\n'), nodeLogs, notes } };
+  }
+}
