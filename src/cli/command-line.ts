@@ -7,7 +7,24 @@ export interface CommandLine {
   args: string[];
   /** exec's remote command, flags and all. */
   remote: string[];
-  options: { spec?: string; name?: string; rebuild?: boolean; mode?: string; provider?: string; out?: string; help?: boolean };
+  options: {
+    spec?: string;
+    name?: string;
+    rebuild?: boolean;
+    mode?: string;
+    provider?: string;
+    out?: string;
+    help?: boolean;
+    // grade
+    lang?: string;
+    rubric?: string;
+    jobs?: string;
+    shard?: string;
+    merge?: boolean;
+    course?: string;
+    timeout?: string;
+    'static-only'?: boolean;
+  };
 }
 
 /** `exec NODE CMD...` keeps the command's own flags (e.g. ipvsadm -Ln): options are read only before NODE. */
@@ -38,6 +55,14 @@ export function parseCommandLine(argv: string[]): CommandLine {
       provider: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      lang: { type: 'string' },
+      rubric: { type: 'string' },
+      jobs: { type: 'string' },
+      shard: { type: 'string' },
+      merge: { type: 'boolean' },
+      course: { type: 'string' },
+      timeout: { type: 'string' },
+      'static-only': { type: 'boolean' },
     },
   });
   const [command, ...args] = positionals;

@@ -14,6 +14,21 @@ commands:
   failover [--mode M]     the seed's failover scenario on the lab (brought up if needed): load
                           through the VIP, ip link set down eth1 on the master, checks, report;
                           M is new-connection (default) or keep-alive; exits 1 if a check fails
+  grade SUBMISSION...     grade students' homework: each SUBMISSION (a markdown file, a student's
+                          repository folder, or a folder of configs) is checked statically, then
+                          run in a lab of its own through the failover scenario; writes
+                          OUT/<id>/{grade.json,feedback.md} and OUT/grades.csv, OUT/junit.xml;
+                          exits 0 when every submission passes, 1 when any fails or errs
+    --course DIR          grade every file or folder in DIR as one submission each
+    --out DIR             where grades go (default: reports/grades-<time>)
+    --lang en|ru          language of the feedback (default en)
+    --rubric FILE         points and pass rule (default grading/homework-3.8.yaml)
+    --jobs N              labs at once (default: from cores and free memory)
+    --shard I/N           grade only shard I of N (stable: by a hash of each submission's name)
+    --timeout S           wall-clock limit per submission, seconds (default 300)
+    --static-only         no lab: the static checks alone
+  grade --merge DIR...    join the grades of several --out folders (e.g. CI shards) into one
+                          grades.csv and junit.xml in --out
 
 options:
   --spec FILE             lab spec (default: lab/seed.yaml)

@@ -24,6 +24,8 @@ export interface GradeOptions {
   /** Wall-clock limit for the whole submission: on expiry the verdict is 'error' ("timed out") and the lab is removed. */
   timeoutMs: number;
   progress: Progress;
+  /** Where the failover scenario's report (summary.md, result.json) goes; default reports/<run-id>/. */
+  reportDir?: string;
 }
 
 export interface GradeOutcome {
@@ -52,7 +54,7 @@ export interface GradeOutcome {
  */
 export async function gradeSubmission(submissionPath: string, options: GradeOptions): Promise<GradeOutcome> {
   const staticResult = gradeStatic(submissionPath, options.seed, options.lang);
-  const roles = staticResult.roles.map(({ balancer, config, reason, evidence }) => `${balancer} ← ${config.file}:${config.firstLine} (${reason}: ${evidence})`);
+  const roles = rolesOf(staticResult);
   const finish = (lab: LabStageResult | { error: string }, extra: Partial<GradeOutcome['evidence']> = {}): GradeOutcome => ({
     report: gradeFromResults({ submission: submissionPath, static: staticResult, lab }, options.lang, options.weights),
     evidence: { ipvsStats: [], nodeLogs: [], roles, labNotes: 'notes' in lab ? lab.notes : [], ...extra },
@@ -72,7 +74,7 @@ export async function gradeSubmission(submissionPath: string, options: GradeOpti
 
   const remove = async () => void (await downLab(options.labName, silentProgress));
   try {
-    const outcome = await withDeadline(options.timeoutMs, (stillWanted) => runLabStage(lab, checkedConfigs(staticResult), options.progress, stillWanted), remove);
+    const outcome = await withDeadline(options.timeoutMs, (stillWanted) => runLabStage(lab, checkedConfigs(staticResult), options.progress, stillWanted, options.reportDir), remove);
     if (!outcome.done) return finish({ error: `timed out after ${Math.round(options.timeoutMs / 1000)} s` }, { labNotes: lab.notes });
     const { result, summary } = outcome.value;
     const ipvsStats = result.kind === 'ran'
@@ -89,6 +91,20 @@ export async function gradeSubmission(submissionPath: string, options: GradeOpti
   } finally {
     await remove().catch(() => undefined);
   }
+}
+
+/** The static stage alone (`grade --static-only`): the lab criteria are failed as not run, saying so. */
+export function staticOnlyOutcome(submissionPath: string, options: Pick<GradeOptions, 'seed' | 'lang' | 'weights'>): GradeOutcome {
+  const staticResult = gradeStatic(submissionPath, options.seed, options.lang);
+  const reason = options.lang === 'ru' ? 'только статическая проверка (--static-only): стенд не запускался' : 'static checks only (--static-only): the lab was not run';
+  return {
+    report: gradeFromResults({ submission: submissionPath, static: staticResult, lab: { kind: 'skipped', reason } }, options.lang, options.weights),
+    evidence: { ipvsStats: [], nodeLogs: [], roles: rolesOf(staticResult), labSkipped: reason, labNotes: [] },
+  };
+}
+
+function rolesOf(result: StaticResult): string[] {
+  return result.roles.map(({ balancer, config, reason, evidence }) => `${balancer} ← ${config.file}:${config.firstLine} (${reason}: ${evidence})`);
 }
 
 /** Where each balancer's config sits on its node and in the submission, to place keepalived -t's messages. */

@@ -32,7 +32,7 @@ export interface LabStageRun {
  * Failures of the student's making become results, never exceptions; `stillWanted` lets a caller
  * whose deadline passed stop the work between steps. The caller removes the lab.
  */
-export async function runLabStage(lab: SubmissionLab, configs: Record<string, CheckedConfig>, progress: Progress, stillWanted: () => boolean): Promise<LabStageRun> {
+export async function runLabStage(lab: SubmissionLab, configs: Record<string, CheckedConfig>, progress: Progress, stillWanted: () => boolean, reportDir?: string): Promise<LabStageRun> {
   const { spec, notes } = lab;
   const paths = labPaths(spec.name);
   let nodeLogs: NodeLog[] = [];
@@ -42,7 +42,7 @@ export async function runLabStage(lab: SubmissionLab, configs: Record<string, Ch
       beforeRemovingFailed: async (failed) => void (nodeLogs = await collectNodeLogs(failed, balancerNames)),
     });
     if (!stillWanted()) throw new LabError('GRADE_CANCELLED', 'the grader stopped waiting for this lab');
-    const run = await runFailover(paths, up.meta, seedScenario, progress);
+    const run = await runFailover(paths, up.meta, seedScenario, progress, reportDir);
     return { result: { kind: 'ran', scenario: run.result, notes }, summary: run.summary };
   } catch (error) {
     if (!(error instanceof LabError)) throw error;

@@ -8,9 +8,8 @@ export function reportsDir(): string {
   return process.env.FAILOVER_LAB_REPORTS ?? path.join(projectRoot, 'reports');
 }
 
-/** Writes reports/<run-id>/result.json (the whole timeline, checks, figures) and summary.md. */
-export function writeRunReport(result: ScenarioResult, checks: CheckResult[], measures: FailoverMeasures, summary: string): string {
-  const dir = path.join(reportsDir(), result.runId);
+/** Writes result.json (the whole timeline, checks, figures) and summary.md into dir (default reports/<run-id>/). */
+export function writeRunReport(result: ScenarioResult, checks: CheckResult[], measures: FailoverMeasures, summary: string, dir = path.join(reportsDir(), result.runId)): string {
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'result.json'), `${JSON.stringify({ ...result, checks, measures }, null, 1)}\n`);
   writeFileSync(path.join(dir, 'summary.md'), summary);

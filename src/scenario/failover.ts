@@ -15,12 +15,12 @@ export interface FailoverRun {
   passed: boolean;
 }
 
-/** Runs the scenario, judges it and writes its report: what `lab:failover` and the tests share. */
-export async function runFailover(paths: LabPaths, meta: LabMeta, plan: ScenarioPlan, progress: Progress): Promise<FailoverRun> {
+/** Runs the scenario, judges it and writes its report (into reportDir, default reports/<run-id>/): what `lab:failover`, the grader and the tests share. */
+export async function runFailover(paths: LabPaths, meta: LabMeta, plan: ScenarioPlan, progress: Progress, reportDir?: string): Promise<FailoverRun> {
   const result = await runScenario(paths, meta, plan, progress);
   const measures = measure(result);
   const checks = failoverChecks(result, measures);
   const summary = renderSummary(result, checks, measures);
-  const reportDir = writeRunReport(result, checks, measures, summary);
-  return { result, checks, measures, summary, reportDir, passed: checks.every((check) => check.pass) };
+  const written = writeRunReport(result, checks, measures, summary, reportDir);
+  return { result, checks, measures, summary, reportDir: written, passed: checks.every((check) => check.pass) };
 }

@@ -1,0 +1,114 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { LabError } from '../../errors.js';
+import { gradeSubmission, staticOnlyOutcome } from '../../grade/grade-submission.js';
+import {
+  applyRubric,
+  DEFAULT_RUBRIC_PATH,
+  defaultJobs,
+  formatBatchProgress,
+  loadRubric,
+  mergeRuns,
+  rubricWeights,
+  runBatch,
+  selectShard,
+  submissionId,
+  writeGrade,
+  writeRunFiles,
+  type GradedSubmission,
+} from '../../grade/output/index.js';
+import type { GradeReport, Lang } from '../../grade/types.js';
+import { loadSpec } from '../../spec/load.js';
+import { defaultSpecPath, projectRoot } from '../../util/paths.js';
+import { createProgress, silentProgress } from '../../util/progress.js';
+import type { CommandLine } from '../command-line.js';
+
+/** One submission to grade: its path as given (grade.json names it so), and the name its shard is chosen by (stable across runners). */
+interface Submission {
+  path: string;
+  key: string;
+}
+
+function langOf(value: string | undefined): Lang {
+  if (value === undefined || value === 'en' || value === 'ru') return value ?? 'en';
+  throw new LabError('USAGE', `--lang must be en or ru, not "${value}"`);
+}
+
+function positiveNumber(value: string | undefined, option: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new LabError('USAGE', `${option} must be a positive number, not "${value}"`);
+  return number;
+}
+
+/** Positional paths are one submission each; --course DIR adds every entry of DIR. */
+function submissionsOf(cli: CommandLine): Submission[] {
+  const submissions: Submission[] = cli.args.map((arg) => ({ path: arg, key: arg }));
+  if (cli.options.course) {
+    const dir = path.resolve(cli.options.course);
+    if (!existsSync(dir)) throw new LabError('USAGE', `--course ${cli.options.course}: no such folder`);
+    for (const entry of readdirSync(dir).sort()) {
+      if (!entry.startsWith('.')) submissions.push({ path: path.join(cli.options.course, entry), key: entry });
+    }
+  }
+  if (submissions.length === 0) {
+    throw new LabError('USAGE', 'which submissions? e.g. failover-lab grade student1.md student2/, or --course DIR', { hint: 'run failover-lab --help' });
+  }
+  return submissions;
+}
+
+function defaultOut(): string {
+  return path.join(projectRoot, 'reports', `grades-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+}
+
+/** A grader failure (not the student's): the submission still gets its row, with verdict error. */
+function errorOutcome(submission: string, error: unknown): GradedSubmission {
+  const message = error instanceof Error ? error.message : String(error);
+  const report: GradeReport = { submission, verdict: 'error', score: 0, maxScore: 0, criteria: [], findings: [{ severity: 'error', code: 'grader-error', file: '.', message, hint: error instanceof LabError && error.hint ? error.hint : 'grade it again; if it persists, report it with this message' }] };
+  return { report, evidence: { ipvsStats: [], nodeLogs: [], roles: [] } };
+}
+
+/** `grade SUBMISSION...`, `grade --course DIR`, `grade --merge DIR...`: see usage.ts. */
+export async function grade(cli: CommandLine): Promise<number> {
+  const progress = createProgress();
+  const out = path.resolve(cli.options.out ?? defaultOut());
+  if (cli.options.merge) {
+    if (cli.args.length === 0) throw new LabError('USAGE', 'which folders? e.g. failover-lab grade --merge shard-1 shard-2 --out all');
+    const reports = mergeRuns(cli.args.map((dir) => path.resolve(dir)));
+    const files = writeRunFiles(out, reports);
+    progress.info(`merged ${reports.length} grades: ${files.csv}, ${files.junit}`);
+    return reports.every((report) => report.verdict === 'pass') ? 0 : 1;
+  }
+
+  const lang = langOf(cli.options.lang);
+  const rubric = loadRubric(cli.options.rubric ? path.resolve(cli.options.rubric) : path.join(projectRoot, DEFAULT_RUBRIC_PATH));
+  const jobs = Math.floor(positiveNumber(cli.options.jobs, '--jobs', defaultJobs()));
+  const timeoutMs = positiveNumber(cli.options.timeout, '--timeout', 300) * 1000;
+  const all = submissionsOf(cli);
+  const submissions = cli.options.shard ? selectShard(all, cli.options.shard, (submission) => submission.key) : all;
+  const seed = loadSpec(cli.options.spec ?? defaultSpecPath);
+  progress.info(`grading ${submissions.length} submission(s)${cli.options.shard ? ` (shard ${cli.options.shard} of ${all.length})` : ''}, ${jobs} at a time, into ${out}`);
+
+  const results = await runBatch(
+    submissions,
+    jobs,
+    async (submission) => {
+      // A lab name per submission, unique and short (it names interfaces, cgroups and VM ids).
+      const labName = `grade-${submissionId(submission.path).slice(-10)}`;
+      const outcome = cli.options['static-only']
+        ? staticOnlyOutcome(submission.path, { seed, lang, weights: rubricWeights(rubric, lang) })
+        : await gradeSubmission(submission.path, { seed, lang, weights: rubricWeights(rubric, lang), labName, timeoutMs, progress: silentProgress, reportDir: path.join(out, submissionId(submission.path), 'scenario') });
+      return { ...outcome, report: applyRubric(outcome.report, rubric, lang) };
+    },
+    (state) => progress.info(formatBatchProgress(state)),
+  );
+  const graded = results.map((result, index) => (result.ok ? result.value : errorOutcome(submissions[index]?.path ?? '?', result.error)));
+  for (const outcome of graded) {
+    const folder = writeGrade(out, outcome, lang);
+    const { verdict, score, maxScore } = outcome.report;
+    progress.info(`${verdict.toUpperCase().padEnd(5)} ${score}/${maxScore}  ${outcome.report.submission}  → ${path.relative(process.cwd(), folder) || folder}`);
+  }
+  const files = writeRunFiles(out, graded.map((outcome) => outcome.report));
+  progress.info(`grades: ${files.csv}, ${files.junit}`);
+  return graded.every((outcome) => outcome.report.verdict === 'pass') ? 0 : 1;
+}

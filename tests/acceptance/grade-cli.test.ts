@@ -1,0 +1,178 @@
+import { expect } from 'chai';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SaxesParser } from 'saxes';
+import { labStateRoot } from '../../src/util/paths.js';
+import { corpusCases, expectedCase, prepareCase } from '../grade-corpus.js';
+import { hostNetworkSnapshot, noStackTrace, processesMentioning, runCli } from './cli.js';
+
+const criteria = ['config-valid', 'roles', 'vip-serves', 'balanced', 'failover', 'no-split-brain', 'failback'];
+/** What the hostile submissions try to plant on the host through hostfs. */
+const planted = 'PWNED-failover-lab';
+
+/** grades.csv as rows of cells (RFC 4180: quoted cells may hold commas and doubled quotes). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  for (const line of text.trim().split('\n')) {
+    const cells: string[] = [];
+    for (const match of line.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)) {
+      const cell = match[1] ?? '';
+      cells.push(cell.startsWith('"') ? cell.slice(1, -1).replace(/""/g, '"') : cell);
+      if (match[2] === '') break;
+    }
+    rows.push(cells);
+  }
+  return rows;
+}
+
+function wellFormedXml(text: string): void {
+  const parser = new SaxesParser();
+  parser.on('error', (error) => {
+    throw error;
+  });
+  parser.write(text).close();
+}
+
+/** Files the hostile submissions could have planted, wherever a host path is writable by the sandbox's user. */
+function plantedFiles(): string[] {
+  const found: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    let entries: string[];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const full = path.join(dir, entry);
+      if (entry.startsWith(planted)) found.push(full);
+      try {
+        if (depth > 0 && statSync(full).isDirectory() && !full.startsWith('/proc') && !full.startsWith('/sys')) walk(full, depth - 1);
+      } catch {
+        // gone meanwhile
+      }
+    }
+  };
+  for (const dir of ['/', '/tmp', '/var/tmp', '/dev/shm', '/var/lib/failover-lab', '/var/cache/failover-lab', os.homedir()]) walk(dir, dir === '/' ? 0 : 4);
+  return found;
+}
+
+describe('lab:grade: the submissions corpus graded for real, as one batch with --jobs 2 (acceptance)', function () {
+  this.timeout(3_600_000);
+  const work = mkdtempSync(path.join(os.tmpdir(), 'failover-lab-grade-'));
+  const out = path.join(work, 'out');
+  const cases = corpusCases();
+  /** Path given to the grader → the corpus case it is (the seed answer three times). */
+  const caseOf = new Map<string, string>();
+  let result: Awaited<ReturnType<typeof runCli>>;
+  let hostNetworkBefore = '';
+
+  before(async function () {
+    this.timeout(3_600_000);
+    for (const name of cases) caseOf.set(prepareCase(name, expectedCase(name), path.join(work, name)), name);
+    for (const copy of [2, 3]) caseOf.set(prepareCase('seed-answer', expectedCase('seed-answer'), path.join(work, `seed-answer-${copy}`)), 'seed-answer');
+    hostNetworkBefore = hostNetworkSnapshot();
+    result = await runCli(['grade', ...caseOf.keys(), '--jobs', '2', '--out', out], { timeoutMs: 3_500_000 });
+  });
+
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  it('gives every submission its row, its grade.json and feedback.md; exits 1 as some fail; no stack trace', () => {
+    expect(result.code, result.stderr).to.equal(1);
+    expect(noStackTrace(result.stderr), result.stderr).to.equal(true);
+    expect(result.stderr).to.match(new RegExp(`graded ${caseOf.size}/${caseOf.size}`));
+    const [header, ...rows] = parseCsv(readFileSync(path.join(out, 'grades.csv'), 'utf8'));
+    expect(header).to.deep.equal(['submission', 'verdict', 'score', 'max_score', ...criteria]);
+    expect(rows.map((row) => row[0]).sort()).to.deep.equal([...caseOf.keys()].sort());
+    const folders = readdirSync(out).filter((entry) => statSync(path.join(out, entry)).isDirectory());
+    expect(folders).to.have.length(caseOf.size);
+    for (const folder of folders) {
+      const grade = JSON.parse(readFileSync(path.join(out, folder, 'grade.json'), 'utf8')) as { verdict: string; criteria: unknown[]; findings: unknown[] };
+      expect(grade.criteria, folder).to.have.length(criteria.length);
+      expect(readFileSync(path.join(out, folder, 'feedback.md'), 'utf8')).to.match(/^# Homework 3\.8: /);
+    }
+    const junit = readFileSync(path.join(out, 'junit.xml'), 'utf8');
+    wellFormedXml(junit);
+    expect(junit.match(/<testsuite /g)).to.have.length(caseOf.size);
+  });
+
+  it('grades each case as its expected.json says: the verdict and exactly the failing criteria', () => {
+    const [header, ...rows] = parseCsv(readFileSync(path.join(out, 'grades.csv'), 'utf8'));
+    const mismatches: string[] = [];
+    for (const row of rows) {
+      const name = caseOf.get(row[0] ?? '') ?? '?';
+      const expected = expectedCase(name).grade;
+      const judged = criteria.filter((id) => !expected.mayFail?.includes(id as never));
+      const failing = judged.filter((id) => row[header!.indexOf(id)] !== '1');
+      const verdicts: string[] = [expected.verdict].flat();
+      if (!verdicts.includes(row[1] ?? '') || failing.join(',') !== judged.filter((id) => expected.failing.includes(id as never)).join(',')) {
+        mismatches.push(`${name}: ${row[1]} failing [${failing.join(', ')}], expected ${verdicts.join(' or ')} failing [${expected.failing.join(', ')}]`);
+      }
+    }
+    expect(mismatches, mismatches.join('\n')).to.deep.equal([]);
+  });
+
+  it('grades the good answer the same three times', () => {
+    const [, ...rows] = parseCsv(readFileSync(path.join(out, 'grades.csv'), 'utf8'));
+    const seeds = rows.filter((row) => caseOf.get(row[0] ?? '') === 'seed-answer');
+    expect(seeds).to.have.length(3);
+    expect(new Set(seeds.map((row) => row.slice(1).join(','))).size, seeds.map((row) => row.join(',')).join('\n')).to.equal(1);
+    expect(seeds[0]?.[1]).to.equal('pass');
+  });
+
+  it('leaves the host as it was: no lab, no process, no interface, and nothing a hostile submission planted', () => {
+    expect(processesMentioning('/labs/grade-')).to.deep.equal([]);
+    expect(existsSync(labStateRoot()) ? readdirSync(labStateRoot()).filter((entry) => entry.startsWith('grade-')) : []).to.deep.equal([]);
+    expect(hostNetworkSnapshot()).to.equal(hostNetworkBefore);
+    expect(plantedFiles()).to.deep.equal([]);
+  });
+});
+
+describe('lab:grade: usage, bad input, shards and merging (acceptance, static stage only)', function () {
+  this.timeout(120_000);
+  const work = mkdtempSync(path.join(os.tmpdir(), 'failover-lab-grade-usage-'));
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  it('refuses what it cannot do with exit code 2 and the fix, never a stack trace', async () => {
+    for (const args of [['grade'], ['grade', '--lang', 'fr', 'x.md'], ['grade', '--shard', '0/3', 'x.md'], ['grade', '--jobs', 'many', 'x.md'], ['grade', '--merge']]) {
+      const refused = await runCli(args);
+      expect(refused.code, `${args.join(' ')}: ${refused.stderr}`).to.equal(2);
+      expect(refused.stderr, args.join(' ')).to.match(/^error: /);
+      expect(noStackTrace(refused.stderr)).to.equal(true);
+    }
+  });
+
+  it('gives a missing path its own row and finding, and goes on with the others', async () => {
+    const good = prepareCase('good-markdown', expectedCase('good-markdown'), path.join(work, 'good'));
+    const graded = await runCli(['grade', '--static-only', path.join(work, 'no-such-homework.md'), good, '--out', path.join(work, 'missing')]);
+    expect(graded.code).to.equal(1);
+    expect(noStackTrace(graded.stderr)).to.equal(true);
+    const rows = parseCsv(readFileSync(path.join(work, 'missing', 'grades.csv'), 'utf8'));
+    expect(rows).to.have.length(3);
+    const missing = readdirSync(path.join(work, 'missing')).find((entry) => entry.startsWith('no-such-homework'))!;
+    const grade = JSON.parse(readFileSync(path.join(work, 'missing', missing, 'grade.json'), 'utf8')) as { verdict: string; findings: { code: string }[] };
+    expect(grade.verdict).to.equal('fail');
+    expect(grade.findings.map((finding) => finding.code)).to.include('submission-missing');
+  });
+
+  it('splits a course into stable, disjoint shards whose merge is the whole course', async () => {
+    const course = path.join(work, 'course');
+    for (const name of corpusCases()) prepareCase(name, expectedCase(name), path.join(course, name));
+    const shards = [1, 2, 3].map((index) => path.join(work, `shard-${index}`));
+    for (const [index, dir] of shards.entries()) {
+      const shard = await runCli(['grade', '--static-only', '--course', course, '--shard', `${index + 1}/3`, '--out', dir]);
+      expect(shard.code, shard.stderr).to.be.oneOf([0, 1]);
+    }
+    const counts = shards.map((dir) => parseCsv(readFileSync(path.join(dir, 'grades.csv'), 'utf8')).length - 1);
+    expect(counts.reduce((sum, count) => sum + count, 0)).to.equal(corpusCases().length);
+    const again = await runCli(['grade', '--static-only', '--course', course, '--shard', '2/3', '--out', path.join(work, 'shard-2-again')]);
+    expect(again.code).to.be.oneOf([0, 1]);
+    expect(readFileSync(path.join(work, 'shard-2-again', 'grades.csv'), 'utf8')).to.equal(readFileSync(path.join(shards[1]!, 'grades.csv'), 'utf8'));
+    const merged = await runCli(['grade', '--merge', ...shards, '--out', path.join(work, 'all')]);
+    expect(merged.code, merged.stderr).to.equal(1);
+    const rows = parseCsv(readFileSync(path.join(work, 'all', 'grades.csv'), 'utf8'));
+    expect(rows.length - 1).to.equal(corpusCases().length);
+    wellFormedXml(readFileSync(path.join(work, 'all', 'junit.xml'), 'utf8'));
+  });
+});
