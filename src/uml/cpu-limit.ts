@@ -23,19 +23,39 @@ export interface CpuLimit {
 
 const cgroupRoot = '/sys/fs/cgroup';
 const v1Parent = path.join(cgroupRoot, 'cpu', 'failover-lab');
+const v1PidsParent = path.join(cgroupRoot, 'pids', 'failover-lab');
+/**
+ * Host processes a lab may have: a running seed lab has ~35 (uml runs a few host processes per
+ * node); a fork bomb in a node stops here instead of filling the host's process table.
+ */
+export const labPidsMax = 1024;
 const v2Parent = path.join(cgroupRoot, 'failover-lab');
 const periodUs = 100_000;
 
-/** CPUs a lab may use: FAILOVER_LAB_CPUS, else all but one of the host's (at least one). */
+/**
+ * CPUs a lab may use: FAILOVER_LAB_CPUS, else all but half a core of the host's (at least one):
+ * a lab alone boots at nearly full speed, and the orchestrator and other labs keep a share of the
+ * machine whatever a node does. The grader sets it from its --jobs.
+ */
 export function labCpus(): number {
-  const wanted = Number(process.env.FAILOVER_LAB_CPUS ?? Math.max(1, os.availableParallelism() - 1));
+  const wanted = Number(process.env.FAILOVER_LAB_CPUS ?? Math.max(1, os.availableParallelism() - 0.5));
   if (!(wanted > 0)) throw new LabError('BAD_SETTING', `FAILOVER_LAB_CPUS=${process.env.FAILOVER_LAB_CPUS} is not a positive number of CPUs`, { hint: 'e.g. FAILOVER_LAB_CPUS=1.5' });
   return wanted;
 }
 
-function joinCgroup(dir: string): string[] {
-  // The shell moves itself into the cgroup, then becomes the sandbox: no process of the lab runs outside it.
-  return ['sh', '-c', 'echo $$ > "$0" && exec "$@"', path.join(dir, 'cgroup.procs')];
+function joinCgroups(dirs: string[]): string[] {
+  // The shell moves itself into the cgroups, then becomes the sandbox: no process of the lab runs outside them.
+  const procs = dirs.map((dir) => path.join(dir, 'cgroup.procs')).join(':');
+  return ['sh', '-c', 'IFS=:; for f in $0; do echo $$ > "$f" || exit 1; done; unset IFS; exec "$@"', procs];
+}
+
+/** cgroup v1's pids controller, where the host has it: the lab's process cap (undefined without it). */
+function v1PidsCgroup(lab: string): string | undefined {
+  if (!existsSync(path.join(cgroupRoot, 'pids', 'cgroup.procs'))) return undefined;
+  const dir = path.join(v1PidsParent, lab);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'pids.max'), String(labPidsMax));
+  return dir;
 }
 
 function v2Usable(): boolean {
@@ -52,20 +72,28 @@ export function applyCpuLimit(lab: string): CpuLimit {
   const quota = Math.round(cpus * periodUs);
   try {
     if (v2Usable()) {
+      const pids = readFileSync(path.join(cgroupRoot, 'cgroup.controllers'), 'utf8').split(/\s+/).includes('pids');
+      const controllers = pids ? '+cpu +pids' : '+cpu';
       mkdirSync(v2Parent, { recursive: true });
-      writeFileSync(path.join(cgroupRoot, 'cgroup.subtree_control'), '+cpu');
-      writeFileSync(path.join(v2Parent, 'cgroup.subtree_control'), '+cpu');
+      writeFileSync(path.join(cgroupRoot, 'cgroup.subtree_control'), controllers);
+      writeFileSync(path.join(v2Parent, 'cgroup.subtree_control'), controllers);
       const dir = path.join(v2Parent, lab);
       mkdirSync(dir, { recursive: true });
       writeFileSync(path.join(dir, 'cpu.max'), `${quota} ${periodUs}`);
-      return { kind: 'cgroup-v2', description: `${cpus} CPU (cgroup v2 cpu.max)`, commandPrefix: joinCgroup(dir) };
+      if (pids) writeFileSync(path.join(dir, 'pids.max'), String(labPidsMax));
+      return { kind: 'cgroup-v2', description: `${cpus} CPU (cgroup v2 cpu.max)${pids ? `, ${labPidsMax} processes (pids.max)` : ''}`, commandPrefix: joinCgroups([dir]) };
     }
     if (v1Usable()) {
       const dir = path.join(v1Parent, lab);
       mkdirSync(dir, { recursive: true });
       writeFileSync(path.join(dir, 'cpu.cfs_period_us'), String(periodUs));
       writeFileSync(path.join(dir, 'cpu.cfs_quota_us'), String(quota));
-      return { kind: 'cgroup-v1', description: `${cpus} CPU (cgroup v1 cpu.cfs_quota_us)`, commandPrefix: joinCgroup(dir) };
+      const pids = v1PidsCgroup(lab);
+      return {
+        kind: 'cgroup-v1',
+        description: `${cpus} CPU (cgroup v1 cpu.cfs_quota_us)${pids ? `, ${labPidsMax} processes (pids.max)` : ''}`,
+        commandPrefix: joinCgroups(pids ? [dir, pids] : [dir]),
+      };
     }
   } catch (cause) {
     throw new LabError('CPU_LIMIT_FAILED', `cannot cap the CPU of lab ${lab} in ${cgroupRoot}`, { cause, hint: 'FAILOVER_LAB_CPUS sets the cap; see the cause for what the cgroup file system refused' });
@@ -75,7 +103,7 @@ export function applyCpuLimit(lab: string): CpuLimit {
 
 /** The lab's cgroup directories that exist now (for lab:down and tests). */
 export function labCgroups(lab: string): string[] {
-  return [path.join(v1Parent, lab), path.join(v2Parent, lab)].filter((dir) => existsSync(dir));
+  return [path.join(v1Parent, lab), path.join(v1PidsParent, lab), path.join(v2Parent, lab)].filter((dir) => existsSync(dir));
 }
 
 /** Removes the lab's cgroups, found by its name; its processes must be gone. Safe when there are none. */

@@ -31,7 +31,7 @@ describe('lab:down after the orchestrator was killed with SIGKILL in the middle 
 
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(processesMentioning(umlMarker), 'the lab outlives its orchestrator').to.have.length.greaterThan(3);
-    if (process.getuid?.() === 0) expect(labCgroups(lab), 'the lab runs in its CPU cgroup').to.have.length(1);
+    if (process.getuid?.() === 0) expect(labCgroups(lab), 'the lab runs in its CPU (and process) cgroups').not.to.be.empty;
 
     const down = await runCli(['down', '--name', lab]);
     expect(down.code, down.stderr).to.equal(0);

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { LabError } from '../../errors.js';
 import { gradeSubmission, staticOnlyOutcome } from '../../grade/grade-submission.js';
@@ -84,6 +85,9 @@ export async function grade(cli: CommandLine): Promise<number> {
   const rubric = loadRubric(cli.options.rubric ? path.resolve(cli.options.rubric) : path.join(projectRoot, DEFAULT_RUBRIC_PATH));
   const jobs = Math.floor(positiveNumber(cli.options.jobs, '--jobs', defaultJobs()));
   const timeoutMs = positiveNumber(cli.options.timeout, '--timeout', 300) * 1000;
+  // Labs at once share the machine: each is capped at its share (unless FAILOVER_LAB_CPUS says otherwise),
+  // so a submission that spins its CPUs slows only its own lab.
+  process.env.FAILOVER_LAB_CPUS ??= String(Math.max(1, os.availableParallelism() / jobs));
   const all = submissionsOf(cli);
   const submissions = cli.options.shard ? selectShard(all, cli.options.shard, (submission) => submission.key) : all;
   const seed = loadSpec(cli.options.spec ?? defaultSpecPath);
