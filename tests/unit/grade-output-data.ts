@@ -45,6 +45,7 @@ export function outcome(rep: GradeReport, evidence: Partial<GradedSubmission['ev
       scenarioSummary: 'failover 3.2 s (bound 4.3 s), outage 4.0 s',
       nodeLogs: [{ node: 'balancer2', lines: ['Keepalived_vrrp[412]: (VI_1) Entering MASTER STATE'] }],
       roles: ['balancer1 ← README.md:20 (caption: Balancer1; state MASTER, priority 100)'],
+      labNotes: [],
       ...evidence,
     },
   };

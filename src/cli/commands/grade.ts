@@ -66,7 +66,7 @@ function defaultOut(): string {
 function errorOutcome(submission: string, error: unknown): GradedSubmission {
   const message = error instanceof Error ? error.message : String(error);
   const report: GradeReport = { submission, verdict: 'error', score: 0, maxScore: 0, criteria: [], findings: [{ severity: 'error', code: 'grader-error', file: '.', message, hint: error instanceof LabError && error.hint ? error.hint : 'grade it again; if it persists, report it with this message' }] };
-  return { report, evidence: { ipvsStats: [], nodeLogs: [], roles: [] } };
+  return { report, evidence: { ipvsStats: [], nodeLogs: [], roles: [], labNotes: [] } };
 }
 
 /** `grade SUBMISSION...`, `grade --course DIR`, `grade --merge DIR...`: see usage.ts. */
