@@ -33,12 +33,13 @@ const v2Parent = path.join(cgroupRoot, 'failover-lab');
 const periodUs = 100_000;
 
 /**
- * CPUs a lab may use: FAILOVER_LAB_CPUS, else all but half a core of the host's (at least one):
- * a lab alone boots at nearly full speed, and the orchestrator and other labs keep a share of the
- * machine whatever a node does. The grader sets it from its --jobs.
+ * CPUs a lab may use: FAILOVER_LAB_CPUS, else all but one of the host's (at least one), so the
+ * orchestrator and other labs keep a core whatever a node does. Tried: all but half a core on 2
+ * cores let a lab of busy loops starve its neighbour (0.2 answers/s against 486 idle); the grader
+ * sets it from its --jobs.
  */
 export function labCpus(): number {
-  const wanted = Number(process.env.FAILOVER_LAB_CPUS ?? Math.max(1, os.availableParallelism() - 0.5));
+  const wanted = Number(process.env.FAILOVER_LAB_CPUS ?? Math.max(1, os.availableParallelism() - 1));
   if (!(wanted > 0)) throw new LabError('BAD_SETTING', `FAILOVER_LAB_CPUS=${process.env.FAILOVER_LAB_CPUS} is not a positive number of CPUs`, { hint: 'e.g. FAILOVER_LAB_CPUS=1.5' });
   return wanted;
 }

@@ -10,7 +10,7 @@ import { ensureLabKey, generateHostKey } from '../ssh/keys.js';
 import type { LabSpec } from '../spec/types.js';
 import type { Progress } from '../util/progress.js';
 import { umlSshTarget } from './access.js';
-import { sandboxPlan } from './plan.js';
+import { sandboxPlan, umidOf } from './plan.js';
 import { applyCpuLimit } from './cpu-limit.js';
 import { restartSandboxNode, startSandbox, waitForSandbox } from './sandbox.js';
 
@@ -69,7 +69,7 @@ async function waitForNodeSsh(paths: LabPaths, meta: LabMeta, node: string, prog
     if (!(error instanceof LabError) || error.code !== 'NODE_TIMEOUT') throw error;
     const stuck = lastConsoleLine(consoleLog);
     progress.info(`${node} did not answer SSH within ${deadline / 1000} s${stuck ? ` (its console last said: ${stuck})` : ''}: restarting it once with a fresh disk`);
-    const restarted = await restartSandboxNode(paths, node);
+    const restarted = await restartSandboxNode(paths, umidOf(meta.name, node), node);
     const firstLog = consoleLog.replace(/\.log$/, `.${restarted.restarts}.log`);
     return Communicator.waitReady(umlSshTarget(paths, nodeAccess(meta, node)), sshTimeoutMs, () => `it was restarted once after ${deadline / 1000} s; its console logs are ${firstLog} and ${consoleLog}`);
   }

@@ -44,6 +44,11 @@ export function managementAddresses(spec: LabSpec): { host: string; nodes: Map<s
   };
 }
 
+/** uml's id of a node's VM: it names the VM's control folder and marks its host processes' command lines. */
+export function umidOf(lab: string, node: string): string {
+  return `${lab}-${node}`;
+}
+
 export interface PlanInputs {
   spec: LabSpec;
   paths: LabPaths;
@@ -89,7 +94,7 @@ function plannedNode(
     { bridge: managementBridge, hostEnd: `n${index}mh`, guestEnd: `n${index}m` },
     { bridge: labBridge, hostEnd: `n${index}lh`, guestEnd: `n${index}l` },
   ];
-  const umid = `${spec.name}-${node.name}`;
+  const umid = umidOf(spec.name, node.name);
   const disk = path.join(dir, 'disk.cow');
   const args = [
     `umid=${umid}`,

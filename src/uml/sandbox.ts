@@ -215,8 +215,31 @@ export function holderStatus(paths: LabPaths): Promise<HolderStatus> {
   return holderAnswer<HolderStatus>(paths, { op: 'status' });
 }
 
-/** Boots a node again from a fresh disk (its first console log is kept beside the new one). */
-export function restartSandboxNode(paths: LabPaths, node: string): Promise<NodeProcessStatus> {
+/**
+ * Boots a node again from a fresh disk (its first console log is kept beside the new one). Every
+ * host process of its old VM is ended first and waited for: one left on the node's veth would
+ * answer for the node's addresses beside the new VM. (The holder has no /proc in its root, so this
+ * side looks.)
+ */
+export async function restartSandboxNode(paths: LabPaths, umid: string, node: string, timeoutMs = 10_000): Promise<NodeProcessStatus> {
+  const marker = `umid=${umid}`;
+  const find = () => findProcesses((read) => {
+    const argv = read('cmdline');
+    return argv.includes(marker) && argv.includes(`uml_dir=${paths.umlDir}`);
+  }).filter(processAlive);
+  for (const deadline = Date.now() + timeoutMs; ; ) {
+    const left = find();
+    if (left.length === 0) break;
+    for (const pid of left) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
+    }
+    if (Date.now() > deadline) throw new LabError('SANDBOX_STUCK', `the VM of ${node} would not end for its restart`, { hint: `look at it with: ps -fp ${left.join(',')}` });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   return holderAnswer<NodeProcessStatus>(paths, { op: 'restart', node });
 }
 

@@ -14,7 +14,7 @@ const planted = 'PWNED-failover-lab';
 /** grades.csv as rows of cells (RFC 4180: quoted cells may hold commas and doubled quotes). */
 function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
-  for (const line of text.trim().split('\n')) {
+  for (const line of text.trim().split(/\r?\n/)) {
     const cells: string[] = [];
     for (const match of line.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)) {
       const cell = match[1] ?? '';

@@ -22,7 +22,7 @@ describe('lab:up when a node does not finish booting (acceptance)', function () 
   it('restarts that node once with a fresh disk, says so, and the lab comes up', async () => {
     await runCli(['down', '--name', lab]);
     // A boot that hangs, made real: backend2's VM is frozen (SIGSTOP) as soon as it starts.
-    const deadlineSeconds = 20;
+    const deadlineSeconds = 30;
     const up = spawn(process.execPath, [cliPath, 'up', '--name', lab], { env: { ...process.env, FAILOVER_LAB_BOOT_DEADLINE: String(deadlineSeconds) }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     up.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));

@@ -87,7 +87,8 @@ export async function grade(cli: CommandLine): Promise<number> {
   const timeoutMs = positiveNumber(cli.options.timeout, '--timeout', 300) * 1000;
   // Labs at once share the machine: each is capped at its share (unless FAILOVER_LAB_CPUS says otherwise),
   // so a submission that spins its CPUs slows only its own lab.
-  process.env.FAILOVER_LAB_CPUS ??= String(Math.max(1, os.availableParallelism() / jobs));
+  const cores = os.availableParallelism();
+  process.env.FAILOVER_LAB_CPUS ??= String(Math.max(1, Math.min(cores - 1, cores / jobs)));
   const all = submissionsOf(cli);
   const submissions = cli.options.shard ? selectShard(all, cli.options.shard, (submission) => submission.key) : all;
   const seed = loadSpec(cli.options.spec ?? defaultSpecPath);
