@@ -99,10 +99,11 @@ export async function grade(cli: CommandLine): Promise<number> {
     jobs,
     async (submission) => {
       // A lab name per submission, unique and short (it names interfaces, cgroups and VM ids).
-      const labName = `grade-${submissionId(submission.path).slice(-10)}`;
+      const id = submissionId(submission.path);
+      const labName = `grade-${id.slice(-10)}`;
       const outcome = cli.options['static-only']
         ? staticOnlyOutcome(submission.path, { seed, lang, weights: rubricWeights(rubric, lang) })
-        : await gradeSubmission(submission.path, { seed, lang, weights: rubricWeights(rubric, lang), labName, timeoutMs, progress: silentProgress, reportDir: path.join(out, submissionId(submission.path), 'scenario') });
+        : await gradeSubmission(submission.path, { seed, lang, weights: rubricWeights(rubric, lang), labName, timeoutMs, progress: silentProgress, reportDir: path.join(out, id, 'scenario') });
       return { ...outcome, report: applyRubric(outcome.report, rubric, lang) };
     },
     (state) => progress.info(formatBatchProgress(state)),
