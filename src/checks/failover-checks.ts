@@ -166,7 +166,7 @@ export function failoverChecks(result: ScenarioResult, m: FailoverMeasures = mea
     const accounted = sent === answered + failed + unfinished;
     const pass = m.outageSeconds <= bound && accounted;
     check('continuity', 'The client-visible outage stays within the VRRP bound plus TCP retry time', pass,
-      `longest gap without a successful answer ${fmt(m.outageSeconds)} (bound ${fmt(bound)}: takeover bound, then the next TCP SYN retry); ` +
+      `longest gap without a successful answer ${fmt(m.outageSeconds)} (bound ${fmt(bound)}: takeover bound, then the client's next TCP retransmission); ` +
         `${sent} requests sent = ${answered} answered + ${failed} failed + ${unfinished} unfinished at the end${accounted ? '' : ' — DOES NOT ADD UP'}`);
   }
 

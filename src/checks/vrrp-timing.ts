@@ -26,8 +26,13 @@ export function takeoverWindow(priority: number, advertInt: number): { earliest:
  * that lost its connection attempt to the fault gets through at the first retry after the takeover.
  */
 export function firstSynRetryAfter(seconds: number): number {
-  let retryAt = 1;
-  let interval = 1;
+  return nextRetransmissionAfter(seconds, 1);
+}
+
+/** The first of the retransmissions at rto × (1, 3, 7, 15, …) — RTO doubling — at or after `seconds`. */
+export function nextRetransmissionAfter(seconds: number, rto: number): number {
+  let retryAt = rto;
+  let interval = rto;
   while (retryAt < seconds) {
     interval *= 2;
     retryAt += interval;
@@ -36,12 +41,32 @@ export function firstSynRetryAfter(seconds: number): number {
 }
 
 /**
- * The longest client-visible outage the takeover allows: the next SYN retry after it, plus 1 s —
- * the lost SYN may have left up to a request's time before the fault, and the answer needs the
- * new director's ARP announcement and a round trip.
+ * A request already under way when the fault hits is stuck on a connection through the old
+ * director; the client retransmits it with exponential backoff from the connection's RTO, and the
+ * first retransmission after the takeover reaches the new director (which resets it, and the
+ * client reconnects at once). Linux keeps an established connection's RTO between its 200 ms
+ * floor and about 1 s on a lab network (the initial RTO); which RTO a connection has depends on the
+ * round trips it measured, so the bound is the latest first-retransmission-after-takeover over that
+ * range: just missing the takeover by one doubling costs almost twice the takeover time.
+ */
+export const rtoRangeSeconds = { min: 0.2, max: 1 } as const;
+
+export function worstRetransmissionAfter(seconds: number): number {
+  let worst = 0;
+  for (let ms = rtoRangeSeconds.min * 1000; ms <= rtoRangeSeconds.max * 1000; ms += 1) worst = Math.max(worst, nextRetransmissionAfter(seconds, ms / 1000));
+  return worst;
+}
+
+/**
+ * The longest client-visible outage the takeover allows: the latest first retransmission after the
+ * takeover bound (of a connection attempt or of a request under way), plus 1 s — the stuck request
+ * may have left up to a request's time before the fault, and the answer needs the new director's
+ * ARP announcement and a round trip.
  */
 export const outageMarginSeconds = 1;
 
 export function outageBound(priority: number, advertInt: number): number {
-  return firstSynRetryAfter(takeoverWindow(priority, advertInt).bound) + outageMarginSeconds;
+  const takeover = takeoverWindow(priority, advertInt).bound;
+  const worst = Math.max(firstSynRetryAfter(takeover), worstRetransmissionAfter(takeover));
+  return Math.round((worst + outageMarginSeconds) * 100) / 100;
 }

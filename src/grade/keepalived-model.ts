@@ -49,6 +49,12 @@ export interface RealServer {
   weight?: Valued;
   /** Health checks by their block keyword (TCP_CHECK, HTTP_GET …). */
   checks: Valued[];
+  /**
+   * With health checks: the longest a failed real server waits to be checked again and answer,
+   * delay_loop + connect_timeout (keepalived's defaults 60 s and 5 s; a check's own values win over
+   * the real_server's, and those over the virtual_server's).
+   */
+  recoverySeconds?: number;
 }
 
 export interface VirtualServer {
@@ -144,8 +150,23 @@ function vrrpScript(block: Statement): VrrpScript {
   return script;
 }
 
+/** keepalived's checker defaults (check/check_api.c): a check every 60 s, 5 s to connect. */
+const CHECKER_DEFAULTS = { delay_loop: 60, connect_timeout: 5 } as const;
+type CheckerTimings = Record<keyof typeof CHECKER_DEFAULTS, number>;
+
+/** The checker timings a block sets, over the ones it inherits. */
+function checkerTimings(block: Statement, inherited: CheckerTimings): CheckerTimings {
+  const timings = { ...inherited };
+  for (const statement of block.children ?? []) {
+    const value = Number(statement.args[0]);
+    if ((statement.keyword === 'delay_loop' || statement.keyword === 'connect_timeout') && Number.isFinite(value) && value > 0) timings[statement.keyword] = value;
+  }
+  return timings;
+}
+
 function virtualServer(block: Statement): VirtualServer {
   const [address = '', port] = block.args;
+  const timings = checkerTimings(block, CHECKER_DEFAULTS);
   const server: VirtualServer = { address, line: block.line, realServers: [], ...(port ? { port } : {}) };
   for (const statement of block.children ?? []) {
     switch (statement.keyword) {
@@ -153,18 +174,23 @@ function virtualServer(block: Statement): VirtualServer {
       case 'lb_algo': case 'lvs_sched': server.scheduler = valued(statement); break;
       case 'lb_kind': case 'lvs_method': server.forwarding = valued(statement); break;
       case 'persistence_timeout': server.persistenceTimeout = valued(statement); break;
-      case 'real_server': server.realServers.push(realServer(statement)); break;
+      case 'real_server': server.realServers.push(realServer(statement, timings)); break;
     }
   }
   return server;
 }
 
-function realServer(block: Statement): RealServer {
+function realServer(block: Statement, inherited: CheckerTimings): RealServer {
   const [address = '', port] = block.args;
   const server: RealServer = { address, line: block.line, checks: [], ...(port ? { port } : {}) };
+  const timings = checkerTimings(block, inherited);
   for (const statement of block.children ?? []) {
     if (statement.keyword === 'weight') server.weight = valued(statement);
-    else if (/_CHECK$|_GET$/.test(statement.keyword)) server.checks.push({ value: statement.keyword, line: statement.line });
+    else if (/_CHECK$|_GET$/.test(statement.keyword)) {
+      server.checks.push({ value: statement.keyword, line: statement.line });
+      const own = checkerTimings(statement, timings);
+      server.recoverySeconds = Math.max(server.recoverySeconds ?? 0, own.delay_loop + own.connect_timeout);
+    }
   }
   return server;
 }

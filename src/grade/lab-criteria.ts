@@ -22,7 +22,7 @@ const WORDS = {
       balanced: 'both real servers must be in the IPVS service with equal weights and a balancing scheduler (rr)',
       failover: 'the backup must take the VIP when the master\'s link goes down: same virtual_router_id, interface and authentication on both, a lower priority on the backup',
       'no-split-brain': 'two masters at once mean the balancers do not hear each other\'s adverts: same virtual_router_id, authentication, interface, unicast peers',
-      failback: 'with preemption (the default) the higher priority takes the VIP back; nopreempt keeps it on the backup',
+      failback: 'with preemption (the default) the higher priority takes the VIP back; nopreempt keeps it on the backup. With virtual_server health checks the returning master forwards only once its checkers have re-added the real servers (delay_loop + connect_timeout after its link returns): a long delay_loop leaves the VIP without real servers; shorten it or set preempt_delay',
     },
   },
   ru: {
@@ -40,7 +40,7 @@ const WORDS = {
       balanced: 'оба реальных сервера должны быть в сервисе IPVS с равными весами и планировщиком rr',
       failover: 'резервная нода должна забрать VIP при падении интерфейса мастера: одинаковые virtual_router_id, интерфейс и аутентификация, у резервной приоритет ниже',
       'no-split-brain': 'два мастера сразу — ноды не слышат объявления друг друга: одинаковые virtual_router_id, аутентификация, интерфейс, unicast-пиры',
-      failback: 'с вытеснением (по умолчанию) нода с большим приоритетом забирает VIP обратно; nopreempt оставляет его на резервной',
+      failback: 'с вытеснением (по умолчанию) нода с большим приоритетом забирает VIP обратно; nopreempt оставляет его на резервной. С проверками real_server в virtual_server вернувшийся мастер передаёт запросы только после того, как проверки вернут реальные серверы (delay_loop + connect_timeout после подъёма интерфейса): при долгом delay_loop VIP остаётся без реальных серверов; уменьшите его или задайте preempt_delay',
     },
   },
 } as const;

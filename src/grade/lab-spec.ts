@@ -1,16 +1,26 @@
 import { LabError } from '../errors.js';
 import { cidrContains, formatIpv4, isNetworkOrBroadcast, parseCidr, parseIpv4 } from '../spec/ipv4.js';
+import { seedScenario, type ScenarioPlan } from '../scenario/run.js';
 import type { LabNode, LabSpec } from '../spec/types.js';
 import type { RoleAssignment } from './roles.js';
 import type { StaticResult } from './static-stage.js';
 import { ipvsRulesFrom } from './lab-ipvs-rules.js';
 import { mainService } from './topology.js';
 
-/** A lab spec for one submission, and what the grader decided to build it (said in the feedback). */
+/** A lab spec for one submission, the scenario to run in it, and what the grader decided to build it (said in the feedback). */
 export interface SubmissionLab {
   spec: LabSpec;
+  plan: ScenarioPlan;
   notes: string[];
 }
+
+/**
+ * The longest the grader waits after the revert for a returning master's health checkers: longer
+ * checker cycles (keepalived's default delay_loop is 60 s) are reported as no answers after failback.
+ */
+const MAX_CHECKER_WAIT_SECONDS = 20;
+/** Seconds of answers to see after the checkers' recovery bound. */
+const ANSWERS_AFTER_RECOVERY_SECONDS = 2;
 
 /** Management networks to choose from when the student's own network overlaps the seed's. */
 const MANAGEMENT_CANDIDATES = ['10.99.0.0/24', '10.199.0.0/24', '192.168.199.0/24'];
@@ -67,7 +77,22 @@ export function labSpecFromSubmission(seed: LabSpec, result: StaticResult, labNa
     ],
   };
   if (topology.forwarding !== 'dr') notes.push(`the submission forwards with ${topology.forwarding}; the lab's backends are set up for direct routing (as the homework asks)`);
-  return { spec, notes };
+  return { spec, plan: gradingPlan(result, spec, notes), notes };
+}
+
+/**
+ * The seed scenario, with the load kept on after the revert until a returning master's own health
+ * checkers can have re-added the real servers they dropped while its link was down (keepalived
+ * checks again only after delay_loop): until then it holds the VIP with no real server to send to.
+ */
+function gradingPlan(result: StaticResult, spec: LabSpec, notes: string[]): ScenarioPlan {
+  if (spec.service.ipvs !== 'keepalived') return seedScenario;
+  const recovery = Math.max(0, ...result.roles.flatMap((role) => role.config.config.virtualServers.flatMap((server) => server.realServers.map((real) => real.recoverySeconds ?? 0))));
+  const seedAfterRevert = seedScenario.durationSeconds - seedScenario.revertAt;
+  const afterRevert = Math.max(seedAfterRevert, Math.min(recovery, MAX_CHECKER_WAIT_SECONDS) + ANSWERS_AFTER_RECOVERY_SECONDS);
+  if (afterRevert === seedAfterRevert) return seedScenario;
+  notes.push(`the load runs ${afterRevert} s after the link returns (the seed's scenario: ${seedAfterRevert} s): the health checkers re-add real servers within delay_loop + connect_timeout = ${recovery} s${recovery > MAX_CHECKER_WAIT_SECONDS ? `, of which the grader waits ${MAX_CHECKER_WAIT_SECONDS} s` : ''}`);
+  return { ...seedScenario, durationSeconds: seedScenario.revertAt + afterRevert };
 }
 
 function roleOf(roles: RoleAssignment[], balancer: 'balancer1' | 'balancer2'): RoleAssignment | undefined {

@@ -2,7 +2,6 @@ import { LabError } from '../errors.js';
 import { upLab } from '../lab/up.js';
 import { labPaths } from '../lab/state.js';
 import { runFailover } from '../scenario/failover.js';
-import { seedScenario } from '../scenario/run.js';
 import type { ScenarioResult } from '../scenario/timeline.js';
 import { balancers } from '../spec/types.js';
 import type { Progress } from '../util/progress.js';
@@ -28,7 +27,7 @@ export interface LabStageRun {
 }
 
 /**
- * Brings up the submission's lab on fresh uml nodes and runs the seed failover scenario in it.
+ * Brings up the submission's lab on fresh uml nodes and runs its failover scenario (the seed's, see gradingPlan) in it.
  * Failures of the student's making become results, never exceptions; `stillWanted` lets a caller
  * whose deadline passed stop the work between steps. The caller removes the lab.
  */
@@ -42,7 +41,7 @@ export async function runLabStage(lab: SubmissionLab, configs: Record<string, Ch
       beforeRemovingFailed: async (failed) => void (nodeLogs = await collectNodeLogs(failed, balancerNames)),
     });
     if (!stillWanted()) throw new LabError('GRADE_CANCELLED', 'the grader stopped waiting for this lab');
-    const run = await runFailover(paths, up.meta, seedScenario, progress, reportDir);
+    const run = await runFailover(paths, up.meta, lab.plan, progress, reportDir);
     return { result: { kind: 'ran', scenario: run.result, notes }, summary: run.summary };
   } catch (error) {
     if (!(error instanceof LabError)) throw error;

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { failoverChecks, measure } from '../../src/checks/failover-checks.js';
-import { firstSynRetryAfter, masterDownInterval, outageBound, skewTime, takeoverWindow } from '../../src/checks/vrrp-timing.js';
+import { firstSynRetryAfter, masterDownInterval, nextRetransmissionAfter, outageBound, skewTime, takeoverWindow, worstRetransmissionAfter } from '../../src/checks/vrrp-timing.js';
 import type { ScenarioResult, TimelineEvent } from '../../src/scenario/timeline.js';
 import { fixture } from '../helpers.js';
 
@@ -29,7 +29,18 @@ describe('VRRP timing', () => {
 
   it('finds the first SYN retransmission after an instant (1, 3, 7, 15 s)', () => {
     expect([0.5, 1, 2.9, 4.3, 7.2].map(firstSynRetryAfter)).to.deep.equal([1, 1, 3, 7, 15]);
-    expect(outageBound(50, 1)).to.equal(8);
+  });
+
+  it('bounds the outage by the latest first retransmission after the takeover, over the RTOs a connection may have', () => {
+    // A 0.2 s RTO retransmits at 0.2, 0.6, 1.4, 3.0, 6.2 s; a 0.25 s one at 3.75 then 7.75 s.
+    expect(nextRetransmissionAfter(3.8, 0.2)).to.be.closeTo(6.2, 1e-9);
+    expect(nextRetransmissionAfter(3.8, 0.25)).to.be.closeTo(7.75, 1e-9);
+    // Worst for the seed's 4.30 s: an RTO just under 4.30/7 s retransmits at 15/7 of it.
+    expect(worstRetransmissionAfter(4.3047)).to.be.closeTo((15 / 7) * 4.3047, 0.02);
+    expect(outageBound(50, 1)).to.be.closeTo(10.22, 0.02);
+    // Never below the SYN retry, and it grows with the takeover bound.
+    expect(outageBound(50, 1)).to.be.greaterThan(firstSynRetryAfter(4.3047) + 1);
+    expect(outageBound(50, 2)).to.be.greaterThan(outageBound(50, 1));
   });
 });
 
@@ -61,12 +72,12 @@ describe('failover checks over a recorded timeline', () => {
     expect(reason(result, 'split-brain')).to.include('balancer1 and balancer2 both held it for 3.00 s');
   });
 
-  it('measure the outage: 9 s without answers fails continuity', () => {
+  it('measure the outage: 11 s without answers fails continuity (bound 10.22 s)', () => {
     const result = recorded();
     const fault = result.events.find((event) => event.kind === 'fault')!.t;
-    result.events = result.events.filter((event) => !(event.kind === 'response' && event.t > fault && event.t < fault + 9_000));
+    result.events = result.events.filter((event) => !(event.kind === 'response' && event.t > fault && event.t < fault + 11_000));
     expect(verdicts(result).continuity).to.equal(false);
-    expect(measure(result).outageSeconds).to.be.at.least(9);
+    expect(measure(result).outageSeconds).to.be.at.least(11);
   });
 
   it('fail continuity when requests are not all accounted for', () => {

@@ -42,6 +42,17 @@ describe('grader: keepalived.conf parser', () => {
       ['172.28.128.110', '80', ['HTTP_GET']],
     ]);
     expect(second!.scheduler).to.include({ value: 'roundrobin', keyword: 'lb_algo' });
+    // delay_loop 6 of the virtual_server, connect_timeout 3 of each check.
+    expect(first!.realServers.map((real) => real.recoverySeconds)).to.deep.equal([9, 9]);
+  });
+
+  it('takes a health check\'s delay_loop and connect_timeout from the check, else its real_server, else its virtual_server, else keepalived\'s 60 s and 5 s', () => {
+    const config = parseKeepalivedConfig(
+      'virtual_server 10.0.0.200 80 {\n  delay_loop 4\n  real_server 10.0.0.1 80 {\n    connect_timeout 2\n    TCP_CHECK {\n      delay_loop 3\n    }\n  }\n  real_server 10.0.0.2 80 {\n    TCP_CHECK {\n    }\n  }\n  real_server 10.0.0.3 80 {\n    weight 1\n  }\n}\n' +
+        'virtual_server 10.0.0.201 80 {\n  real_server 10.0.0.1 80 {\n    HTTP_GET {\n    }\n  }\n}\n',
+      origin,
+    );
+    expect(config.virtualServers.flatMap((server) => server.realServers.map((real) => real.recoverySeconds))).to.deep.equal([5, 9, undefined, 65]);
   });
 
   it('reads unicast peers, nopreempt, comments (# and !) and one-line blocks', () => {

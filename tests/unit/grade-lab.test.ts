@@ -6,6 +6,7 @@ import type { LabStageResult } from '../../src/grade/lab-stage.js';
 import { gradeStatic } from '../../src/grade/static-stage.js';
 import { labPaths } from '../../src/lab/state.js';
 import { renderNodeFiles } from '../../src/render/bundle.js';
+import { seedScenario } from '../../src/scenario/run.js';
 import type { ScenarioResult } from '../../src/scenario/timeline.js';
 import { loadSpec } from '../../src/spec/load.js';
 import { balancers, backends, findNode, managementInterface } from '../../src/spec/types.js';
@@ -21,7 +22,8 @@ const byId = (report: ReturnType<typeof gradeFromResults>) => Object.fromEntries
 
 describe('grader lab stage: the lab spec derived from a submission', () => {
   it('the seed answer: the seed topology, each balancer\'s keepalived.conf as the student wrote it, IPVS rebuilt from the listing', () => {
-    const { spec, notes } = derive('seed-answer');
+    const { spec, notes, plan } = derive('seed-answer');
+    expect(plan).to.equal(seedScenario);
     expect(spec.name).to.equal('gl-seed-answer');
     expect(spec.vip).to.deep.equal(seed.vip);
     expect(spec.lab).to.deep.equal(seed.lab);
@@ -51,8 +53,12 @@ describe('grader lab stage: the lab spec derived from a submission', () => {
   });
 
   it('virtual_server blocks: keepalived manages IPVS and the lab applies no ipvsadm rules (never both)', () => {
-    const { spec, notes } = derive('virtual-server-folder');
+    const { spec, notes, plan } = derive('virtual-server-folder');
     expect(spec.service.ipvs).to.equal('keepalived');
+    // The returning master's checkers re-add the real servers within delay_loop 6 + connect_timeout 3 s:
+    // the load runs that long after the revert, plus 2 s of answers (the seed's 8 s are too short).
+    expect(plan).to.include({ revertAt: seedScenario.revertAt, durationSeconds: seedScenario.revertAt + 11 });
+    expect(notes.join('\n')).to.include('delay_loop + connect_timeout = 9 s');
     for (const node of balancers(spec)) {
       const files = renderNodeFiles(spec, node);
       expect(files['ipvs.rules']).to.equal('');
