@@ -21,6 +21,22 @@ export interface CpuLimit {
   commandPrefix: string[];
 }
 
+/**
+ * The CPU cap is written when the lab's configuration is about to be applied, not when its nodes
+ * boot: until then only the node image's own code runs (nothing of a submission's), and booting
+ * four kernels is most of lab:up's CPU (capped at 1 CPU on 2 cores it took 35-38 s, not 18 s).
+ * The process cap holds from the first process on.
+ */
+export function enforceCpuLimit(lab: string): void {
+  const quota = Math.round(labCpus() * periodUs);
+  const files = [path.join(v2Parent, lab, 'cpu.max'), path.join(v1Parent, lab, 'cpu.cfs_quota_us')].filter((file) => existsSync(file));
+  try {
+    for (const file of files) writeFileSync(file, file.endsWith('cpu.max') ? `${quota} ${periodUs}` : String(quota));
+  } catch (cause) {
+    throw new LabError('CPU_LIMIT_FAILED', `cannot cap the CPU of lab ${lab} in ${cgroupRoot}`, { cause, hint: 'FAILOVER_LAB_CPUS sets the cap; see the cause for what the cgroup file system refused' });
+  }
+}
+
 const cgroupRoot = '/sys/fs/cgroup';
 const v1Parent = path.join(cgroupRoot, 'cpu', 'failover-lab');
 const v1PidsParent = path.join(cgroupRoot, 'pids', 'failover-lab');
@@ -71,7 +87,6 @@ function v1Usable(): boolean {
 /** Makes the lab's cgroup (or settles for nice) and says how to start the sandbox in it. */
 export function applyCpuLimit(lab: string): CpuLimit {
   const cpus = labCpus();
-  const quota = Math.round(cpus * periodUs);
   try {
     if (v2Usable()) {
       const pids = readFileSync(path.join(cgroupRoot, 'cgroup.controllers'), 'utf8').split(/\s+/).includes('pids');
@@ -81,7 +96,7 @@ export function applyCpuLimit(lab: string): CpuLimit {
       writeFileSync(path.join(v2Parent, 'cgroup.subtree_control'), controllers);
       const dir = path.join(v2Parent, lab);
       mkdirSync(dir, { recursive: true });
-      writeFileSync(path.join(dir, 'cpu.max'), `${quota} ${periodUs}`);
+      writeFileSync(path.join(dir, 'cpu.max'), `max ${periodUs}`); // capped by enforceCpuLimit
       if (pids) writeFileSync(path.join(dir, 'pids.max'), String(labPidsMax));
       return { kind: 'cgroup-v2', description: `${cpus} CPU (cgroup v2 cpu.max)${pids ? `, ${labPidsMax} processes (pids.max)` : ''}`, commandPrefix: joinCgroups([dir]) };
     }
@@ -89,7 +104,7 @@ export function applyCpuLimit(lab: string): CpuLimit {
       const dir = path.join(v1Parent, lab);
       mkdirSync(dir, { recursive: true });
       writeFileSync(path.join(dir, 'cpu.cfs_period_us'), String(periodUs));
-      writeFileSync(path.join(dir, 'cpu.cfs_quota_us'), String(quota));
+      writeFileSync(path.join(dir, 'cpu.cfs_quota_us'), '-1'); // capped by enforceCpuLimit
       const pids = v1PidsCgroup(lab);
       return {
         kind: 'cgroup-v1',

@@ -11,7 +11,7 @@ import type { LabSpec } from '../spec/types.js';
 import type { Progress } from '../util/progress.js';
 import { umlSshTarget } from './access.js';
 import { sandboxPlan, umidOf } from './plan.js';
-import { applyCpuLimit } from './cpu-limit.js';
+import { applyCpuLimit, enforceCpuLimit } from './cpu-limit.js';
 import { restartSandboxNode, startSandbox, waitForSandbox } from './sandbox.js';
 
 const sshTimeoutMs = 90_000;
@@ -81,18 +81,27 @@ function lastConsoleLine(file: string): string | undefined {
   return lines.at(-1)?.slice(0, 160);
 }
 
-/** Provisions every node over SSH: the provision/ scripts and the node's rendered files. Idempotent. */
+/**
+ * Provisions every node over SSH: the provision/ scripts and the node's rendered files. Idempotent.
+ * Every node is booted first and the lab's CPU cap set before any configuration (a submission's
+ * scripts run as root) reaches a node.
+ */
 export async function provisionUmlLab(paths: LabPaths, meta: LabMeta, spec: LabSpec, files: Map<string, Record<string, string>>, progress: Progress): Promise<void> {
-  await progress.step(`booting and provisioning ${spec.nodes.map((node) => node.name).join(', ')}`, () =>
-    Promise.all(
-      spec.nodes.map(async (node) => {
-        const ssh = await waitForNodeSsh(paths, meta, node.name, progress);
-        try {
-          await provisionNode(spec, node, ssh, files.get(node.name) ?? {});
-        } finally {
-          ssh.close();
-        }
-      }),
-    ),
-  );
+  const names = spec.nodes.map((node) => node.name).join(', ');
+  const sessions = await progress.step(`booting ${names}`, async () => {
+    const settled = await Promise.allSettled(spec.nodes.map(async (node) => [node, await waitForNodeSsh(paths, meta, node.name, progress)] as const));
+    const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    const ready = settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+    if (failed) {
+      for (const [, ssh] of ready) ssh.close();
+      throw failed.reason;
+    }
+    return ready;
+  });
+  try {
+    enforceCpuLimit(spec.name);
+    await progress.step(`provisioning ${names}`, () => Promise.all(sessions.map(([node, ssh]) => provisionNode(spec, node, ssh, files.get(node.name) ?? {}))));
+  } finally {
+    for (const [, ssh] of sessions) ssh.close();
+  }
 }

@@ -50,12 +50,14 @@ describe('the lab sandbox keeps an untrusted node in (acceptance)', function () 
   const secret = `secret-${process.pid}-${Date.now()}`;
   const touched = ['/tmp', repoRoot, labPaths(neighbour).dir, labPaths(neighbour).sandbox, '/usr/bin', '/'].map((dir) => path.join(dir, `failover-lab-touched-${process.pid}`));
 
+  const cappedCpus = Math.max(1, os.availableParallelism() - 1);
+
   before(async function () {
     if (!isRoot) this.skip(); // run by a user, the lab only has that user's rights (tested by unprivileged.test)
     this.timeout(300_000);
     for (const name of [lab, neighbour]) await runCli(['down', '--name', name]);
     // Capped as the grader caps labs of untrusted code: all but one core each.
-    const env = { ...process.env, FAILOVER_LAB_CPUS: String(Math.max(1, os.availableParallelism() - 1)) };
+    const env = { ...process.env, FAILOVER_LAB_CPUS: String(cappedCpus) };
     const ups = await Promise.all([lab, neighbour].map((name) => runCli(['up', '--name', name], { env })));
     for (const up of ups) expect(up.code, up.stderr).to.equal(0);
     for (const canary of canaries) writeFileSync(canary, `${secret}\n`, { mode: 0o644 });
@@ -173,6 +175,8 @@ describe('the lab sandbox keeps an untrusted node in (acceptance)', function () 
       const roles = Object.fromEntries(status.nodes.map((node) => [node.name, node.keepalived]));
       // Figures for the record: the same load with the cap lifted for 10 s.
       const quota = path.join(cgroup ?? '', 'cpu.cfs_quota_us');
+      // Nodes boot uncapped; the cap is set before the configuration reaches them.
+      if (existsSync(quota)) expect(readFileSync(quota, 'utf8').trim()).to.equal(String(cappedCpus * 100_000));
       let uncapped = Number.NaN;
       if (existsSync(quota)) {
         const saved = readFileSync(quota, 'utf8').trim();
