@@ -13,6 +13,23 @@ export function recordedRunRecord(): RunRecord {
   return runRecord(result, failoverChecks(result, measures), measures);
 }
 
+export const hostile = '<script>alert(1)</script></script><img src=x onerror=alert(2)>';
+
+/** The recorded run with attacker-chosen text everywhere a lab, a spec or a student puts text. */
+export function hostileRunRecord(): RunRecord {
+  const record = recordedRunRecord();
+  const rename = (node: string) => (node === 'balancer1' ? `balancer1${hostile}` : node);
+  return {
+    ...record,
+    lab: hostile,
+    scenario: `scenario ${hostile}`,
+    vrrp: { ...record.vrrp, master: rename(record.vrrp.master), priorities: Object.fromEntries(Object.entries(record.vrrp.priorities).map(([node, p]) => [rename(node), p])) },
+    events: record.events.map((event) => ('node' in event ? { ...event, node: rename(event.node) } : event)),
+    checks: record.checks.map((check) => ({ ...check, title: `${check.title} ${hostile}`, reason: `${check.reason} ${hostile}` })),
+    ipvsText: { [`balancer1${hostile}`]: { before: hostile, after: '</pre></script>' } },
+  };
+}
+
 /** A run folder holding only the given result.json, as a report reads it. */
 export function resultDir(parent: string, name: string, record: object): string {
   const dir = path.join(parent, name);

@@ -7,26 +7,8 @@ import { chartData } from '../../src/report/html/chart-data.js';
 import { jsonForScript } from '../../src/report/html/escape.js';
 import { renderRunReport } from '../../src/report/html/run-report.js';
 import { writeRunReport } from '../../src/report/write.js';
-import type { RunRecord } from '../../src/report/run-record.js';
 import { LabError } from '../../src/errors.js';
-import { recordedRunRecord, resultDir, tempReportsDir } from '../report-fixtures.js';
-
-const hostile = '<script>alert(1)</script></script><img src=x onerror=alert(2)>';
-
-/** The recorded run with attacker-chosen text everywhere a lab, a spec or a student puts text. */
-function hostileRecord(): RunRecord {
-  const record = recordedRunRecord();
-  const rename = (node: string) => (node === 'balancer1' ? `balancer1${hostile}` : node);
-  return {
-    ...record,
-    lab: hostile,
-    scenario: `scenario ${hostile}`,
-    vrrp: { ...record.vrrp, master: rename(record.vrrp.master), priorities: Object.fromEntries(Object.entries(record.vrrp.priorities).map(([node, p]) => [rename(node), p])) },
-    events: record.events.map((event) => ('node' in event ? { ...event, node: rename(event.node) } : event)),
-    checks: record.checks.map((check) => ({ ...check, title: `${check.title} ${hostile}`, reason: `${check.reason} ${hostile}` })),
-    ipvsText: { [`balancer1${hostile}`]: { before: hostile, after: '</pre></script>' } },
-  };
-}
+import { hostile, hostileRunRecord, recordedRunRecord, resultDir, tempReportsDir } from '../report-fixtures.js';
 
 /** The page without the contents of its script and style elements: what the HTML parser sees as markup. */
 const markupOnly = (html: string) => html.replace(/(<script[^>]*>)[\s\S]*?(<\/script>)/g, '$1$2').replace(/(<style[^>]*>)[\s\S]*?(<\/style>)/g, '$1$2');
@@ -58,9 +40,12 @@ describe('report.html of a run (rendered from the recorded seed run)', () => {
     expect(data.range.from).to.equal(0);
     expect(data.range.to).to.be.closeTo(24, 0.5);
     expect(data.series.map((series) => series.label)).to.deep.equal(['backend1 answers/s', 'backend2 answers/s', 'failed requests/s']);
-    const total = (i: number) => data.series[i]?.values.reduce((sum, value) => sum + value, 0);
-    expect((total(0) ?? 0) + (total(1) ?? 0)).to.equal(record.load.answered);
-    expect(total(2)).to.equal(record.load.failed);
+    // Rates back to counts: the last bucket ends with the load at 24.34 s, so it is 0.34 s wide.
+    const width = (i: number) => Math.min(data.bucketSeconds, data.range.to - data.range.from - i * data.bucketSeconds);
+    const total = (series: number) => (data.series[series]?.values ?? []).reduce((sum, rate, i) => sum + rate * width(i), 0);
+    expect(total(0) + total(1)).to.be.closeTo(record.load.answered, 1e-6);
+    expect(total(2)).to.be.closeTo(record.load.failed, 1e-6);
+    expect(data.x.at(-1)).to.be.closeTo(24 + 0.34 / 2, 0.01);
     expect(data.vipHolders.map((span) => span.holders.join('+'))).to.deep.equal(['balancer1', '', 'balancer2', 'balancer1+balancer2', 'balancer1']);
     expect(data.vrrpStates.filter((span) => span.node === 'balancer1').map((span) => span.state)).to.deep.equal(['MASTER', 'FAULT', 'BACKUP', 'MASTER']);
     expect(data.faults.map((fault) => [fault.action, fault.t])).to.deep.equal([['inject', 6.202], ['revert', 14.175]]);
@@ -69,7 +54,7 @@ describe('report.html of a run (rendered from the recorded seed run)', () => {
   });
 
   it('escapes hostile text from the lab, the spec and the checks: no raw tag, and the JSON cannot end its script element', () => {
-    const page = renderRunReport(hostileRecord(), assets);
+    const page = renderRunReport(hostileRunRecord(), assets);
     expect(page).not.to.include('<script>alert(1)');
     expect(page).not.to.include('<img src=x');
     expect(page).not.to.include('</pre></script>');

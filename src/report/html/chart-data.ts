@@ -17,7 +17,7 @@ export interface ChartData {
   bucketSeconds: number;
   /** The x range shown: the load, widened to the fault events if they fall outside it. */
   range: Span;
-  /** Bucket centres. */
+  /** Bucket centres (each bucket is bucketSeconds wide, the last one may be shorter). */
   x: number[];
   /** Per backend answers/s (HTTP 200), then failed requests/s. */
   series: { label: string; kind: 'answers' | 'failed'; values: number[] }[];
@@ -35,7 +35,9 @@ export function chartData(record: RunRecord, bucketSeconds = 1): ChartData {
   const end = Math.max(measures.loadEnd, ...faultEvents.map((event) => event.t));
   const range = { from: Math.min(0, ...faultEvents.map((event) => rel(event.t))), to: rel(end) };
   const buckets = Math.max(1, Math.ceil((range.to - range.from) / bucketSeconds));
-  const x = Array.from({ length: buckets }, (_, i) => range.from + (i + 0.5) * bucketSeconds);
+  // The last bucket ends with the load, so its rate is counted over its own, shorter width.
+  const widths = Array.from({ length: buckets }, (_, i) => Math.min(bucketSeconds, range.to - range.from - i * bucketSeconds));
+  const x = widths.map((width, i) => range.from + i * bucketSeconds + width / 2);
   const bucketOf = (t: number) => Math.floor((rel(t) - range.from) / bucketSeconds);
 
   const backends = [...new Set([...Object.values(record.backends), ...events.flatMap((event) => (event.kind === 'response' ? [event.backend] : []))])].sort();
@@ -46,7 +48,7 @@ export function chartData(record: RunRecord, bucketSeconds = 1): ChartData {
     const row = key === undefined ? undefined : counts.get(key);
     if (row && bucket >= 0 && bucket < buckets) row[bucket] = (row[bucket] ?? 0) + 1;
   }
-  const perSecond = (key: string) => (counts.get(key) ?? []).map((count) => count / bucketSeconds);
+  const perSecond = (key: string) => (counts.get(key) ?? []).map((count, i) => count / (widths[i] ?? bucketSeconds));
 
   const balancers = [
     ...new Set([...Object.keys(record.vrrp.priorities), ...events.flatMap((event) => (event.kind === 'vip' || event.kind === 'vrrp-state' ? [event.node] : []))]),
