@@ -46,76 +46,79 @@ function pixelSpan(plot: UPlot, from: number, to: number): { left: number; width
   return stop > start ? { left: start, width: stop - start } : undefined;
 }
 
-function drawVipBands(plot: UPlot, data: ChartData, drawn: Drawn): void {
-  const { ctx, bbox } = plot;
+/** One drawing step on the chart's canvas, its state saved and restored around it; sizes are CSS pixels × ratio. */
+function onCanvas(plot: UPlot, font: string, baseline: CanvasTextBaseline, step: (ctx: CanvasRenderingContext2D, ratio: number) => void): void {
+  const { ctx } = plot;
   const ratio = uPlot.pxRatio;
   ctx.save();
-  ctx.font = `${11 * ratio}px sans-serif`;
-  ctx.textBaseline = 'top';
-  for (const band of data.vipHolders) {
-    const span = pixelSpan(plot, band.from, band.to);
-    if (!span) continue;
-    ctx.fillStyle = holderColour(data, band.holders);
-    ctx.fillRect(span.left, bbox.top, span.width, bbox.height);
-    const label = band.holders.length === 0 ? 'VIP: nobody' : `VIP: ${band.holders.join(' + ')}`;
-    if (ctx.measureText(label).width + 8 * ratio < span.width) {
-      ctx.fillStyle = '#333';
-      ctx.fillText(label, span.left + 4 * ratio, bbox.top + 4 * ratio);
-    }
-    drawn.vipBands.push({ from: band.from, to: band.to, holders: band.holders });
-  }
+  ctx.font = `${font} ${11 * ratio}px sans-serif`;
+  ctx.textBaseline = baseline;
+  step(ctx, ratio);
   ctx.restore();
 }
 
-function drawStateLanes(plot: UPlot, data: ChartData, drawn: Drawn): void {
-  const { ctx, bbox } = plot;
-  const ratio = uPlot.pxRatio;
-  ctx.save();
-  ctx.font = `${11 * ratio}px sans-serif`;
-  ctx.textBaseline = 'middle';
-  data.balancers.forEach((node, lane) => {
-    const top = (laneGap + lane * (laneHeight + laneGap)) * ratio;
-    const middle = top + (laneHeight * ratio) / 2;
-    ctx.fillStyle = '#333';
-    ctx.textAlign = 'right';
-    ctx.fillText(node, bbox.left - 6 * ratio, middle);
-    ctx.textAlign = 'left';
-    for (const state of data.vrrpStates.filter((span) => span.node === node)) {
-      const span = pixelSpan(plot, state.from, state.to);
+/** Writes a label at the start of a span when it fits inside it. */
+function labelInside(ctx: CanvasRenderingContext2D, text: string, span: { left: number; width: number }, y: number, colour: string): void {
+  const inset = 4 * uPlot.pxRatio;
+  if (ctx.measureText(text).width + 2 * inset >= span.width) return;
+  ctx.fillStyle = colour;
+  ctx.fillText(text, span.left + inset, y);
+}
+
+function drawVipBands(plot: UPlot, data: ChartData, drawn: Drawn): void {
+  const { bbox } = plot;
+  onCanvas(plot, 'normal', 'top', (ctx, ratio) => {
+    for (const band of data.vipHolders) {
+      const span = pixelSpan(plot, band.from, band.to);
       if (!span) continue;
-      ctx.fillStyle = stateColours[state.state] ?? otherStateColour;
-      ctx.fillRect(span.left, top, span.width, laneHeight * ratio);
-      if (ctx.measureText(state.state).width + 8 * ratio < span.width) {
-        ctx.fillStyle = state.state === 'BACKUP' ? '#333' : '#fff';
-        ctx.fillText(state.state, span.left + 4 * ratio, middle);
-      }
-      drawn.stateSpans.push(state);
+      ctx.fillStyle = holderColour(data, band.holders);
+      ctx.fillRect(span.left, bbox.top, span.width, bbox.height);
+      labelInside(ctx, band.holders.length === 0 ? 'VIP: nobody' : `VIP: ${band.holders.join(' + ')}`, span, bbox.top + 4 * ratio, '#333');
+      drawn.vipBands.push({ from: band.from, to: band.to, holders: band.holders });
     }
   });
-  ctx.restore();
+}
+
+/** In the padding above the plot: a lane per balancer, coloured by its keepalived state. */
+function drawStateLanes(plot: UPlot, data: ChartData, drawn: Drawn): void {
+  onCanvas(plot, 'normal', 'middle', (ctx, ratio) => {
+    data.balancers.forEach((node, lane) => {
+      const top = (laneGap + lane * (laneHeight + laneGap)) * ratio;
+      const middle = top + (laneHeight * ratio) / 2;
+      ctx.fillStyle = '#333';
+      ctx.textAlign = 'right';
+      ctx.fillText(node, plot.bbox.left - 6 * ratio, middle);
+      ctx.textAlign = 'left';
+      for (const state of data.vrrpStates.filter((span) => span.node === node)) {
+        const span = pixelSpan(plot, state.from, state.to);
+        if (!span) continue;
+        ctx.fillStyle = stateColours[state.state] ?? otherStateColour;
+        ctx.fillRect(span.left, top, span.width, laneHeight * ratio);
+        labelInside(ctx, state.state, span, middle, state.state === 'BACKUP' ? '#333' : '#fff');
+        drawn.stateSpans.push(state);
+      }
+    });
+  });
 }
 
 function drawFaultMarkers(plot: UPlot, data: ChartData, drawn: Drawn): void {
-  const { ctx, bbox } = plot;
-  const ratio = uPlot.pxRatio;
-  ctx.save();
-  ctx.font = `bold ${11 * ratio}px sans-serif`;
-  ctx.textBaseline = 'bottom';
-  for (const fault of data.faults) {
-    const x = plot.valToPos(fault.t, 'x', true);
-    if (x < bbox.left || x > bbox.left + bbox.width) continue;
-    ctx.strokeStyle = fault.action === 'inject' ? failedColour : revertColour;
-    ctx.fillStyle = ctx.strokeStyle;
-    ctx.lineWidth = 2 * ratio;
-    ctx.setLineDash([6 * ratio, 4 * ratio]);
-    ctx.beginPath();
-    ctx.moveTo(x, bbox.top);
-    ctx.lineTo(x, bbox.top + bbox.height);
-    ctx.stroke();
-    ctx.fillText(`${fault.label}${fault.ok ? '' : ' (FAILED)'}`, x + 4 * ratio, bbox.top + bbox.height - 4 * ratio);
-    drawn.faultMarkers.push({ t: fault.t, action: fault.action });
-  }
-  ctx.restore();
+  const { bbox } = plot;
+  onCanvas(plot, 'bold', 'bottom', (ctx, ratio) => {
+    for (const fault of data.faults) {
+      const x = plot.valToPos(fault.t, 'x', true);
+      if (x < bbox.left || x > bbox.left + bbox.width) continue;
+      ctx.strokeStyle = fault.action === 'inject' ? failedColour : revertColour;
+      ctx.fillStyle = ctx.strokeStyle;
+      ctx.lineWidth = 2 * ratio;
+      ctx.setLineDash([6 * ratio, 4 * ratio]);
+      ctx.beginPath();
+      ctx.moveTo(x, bbox.top);
+      ctx.lineTo(x, bbox.top + bbox.height);
+      ctx.stroke();
+      ctx.fillText(`${fault.label}${fault.ok ? '' : ' (FAILED)'}`, x + 4 * ratio, bbox.top + bbox.height - 4 * ratio);
+      drawn.faultMarkers.push({ t: fault.t, action: fault.action });
+    }
+  });
 }
 
 /** What the bands, lanes and markers mean, built with textContent (node names come from the lab). */
@@ -156,7 +159,7 @@ function render(): void {
       { label: 'per second', size: 80 },
     ],
     series: [
-      { label: 's' },
+      { label: 'time (s)' },
       ...data.series.map((series) => ({
         label: series.label,
         stroke: series.kind === 'failed' ? failedColour : (backendColours[backendIndex++ % backendColours.length] ?? failedColour),
