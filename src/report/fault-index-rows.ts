@@ -6,10 +6,11 @@ import { LabError } from '../errors.js';
 const resultShape = z.looseObject({
   runId: z.string(),
   load: z.looseObject({ failed: z.number() }),
-  measures: z.looseObject({ failoverSeconds: z.number().optional(), outageSeconds: z.number() }),
+  measures: z.looseObject({ failoverSeconds: z.number().nullish(), outageSeconds: z.number() }),
   checks: z.array(z.looseObject({ pass: z.boolean() })),
-  events: z.array(z.looseObject({ kind: z.string(), action: z.string().optional(), fault: z.string().optional(), source: z.string().optional() })),
-  fault: z.looseObject({ name: z.string().optional() }).optional(),
+  events: z.array(z.looseObject({ kind: z.string() })),
+  // The fault catalogue's own record of the fault, whatever else it holds; a shape not known here is left out.
+  fault: z.union([z.string(), z.looseObject({ name: z.string() })]).optional().catch(undefined),
 });
 
 export type IndexedResult = z.infer<typeof resultShape>;
@@ -45,11 +46,12 @@ export function readIndexedResult(file: string): IndexedResult {
 }
 
 export function faultIndexRow(result: IndexedResult, reportHref: string): FaultIndexRow {
-  const injected = result.events.find((event) => event.kind === 'fault' && event.action === 'inject')?.fault;
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const injected = text(result.events.find((event) => event.kind === 'fault' && event.action === 'inject')?.fault);
   return {
     runId: result.runId,
-    fault: result.fault?.name ?? injected ?? 'none',
-    failoverSeconds: result.measures.failoverSeconds,
+    fault: (typeof result.fault === 'string' ? result.fault : result.fault?.name) ?? injected ?? 'none',
+    failoverSeconds: result.measures.failoverSeconds ?? undefined,
     outageSeconds: result.measures.outageSeconds,
     failedRequests: result.load.failed,
     vrrpTransitions: result.events.filter((event) => event.kind === 'vrrp-state' && event.source === 'journal').length,
