@@ -25,12 +25,7 @@ export function renderSummary(result: ScenarioResult, checks: CheckResult[], m: 
     '',
     '## Timeline (VIP, keepalived, fault)',
     '',
-    ...[
-      ...result.events.filter((event) => event.kind !== 'response' && event.kind !== 'request-failed' && event.kind !== 'ipvs').map((event) => ({ t: event.t, text: describe(event) })),
-      ...failureLines(result.events),
-    ]
-      .sort((a, b) => a.t - b.t)
-      .map((line) => `- ${at(line.t)} ${line.text}`),
+    ...timelineLines(result.events).map((line) => `- ${at(line.t)} ${line.text}`),
     '',
     '## ipvsadm -Ln --stats (as in the homework)',
     '',
@@ -41,7 +36,15 @@ export function renderSummary(result: ScenarioResult, checks: CheckResult[], m: 
   return `${lines.join('\n')}\n`;
 }
 
-function describe(event: TimelineEvent): string {
+/** The run's story without single requests: VIP, keepalived and fault events, failed requests grouped, in time order. */
+export function timelineLines(events: TimelineEvent[]): { t: number; text: string }[] {
+  return [
+    ...events.filter((event) => event.kind !== 'response' && event.kind !== 'request-failed' && event.kind !== 'ipvs').map((event) => ({ t: event.t, text: describeEvent(event) })),
+    ...failureLines(events),
+  ].sort((a, b) => a.t - b.t);
+}
+
+function describeEvent(event: TimelineEvent): string {
   switch (event.kind) {
     case 'vip':
       return `${event.node} ${event.action === 'added' ? 'holds' : 'no longer holds'} the VIP`;

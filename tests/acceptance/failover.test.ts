@@ -31,6 +31,7 @@ describe('failover of the seed lab under load (acceptance)', function () {
     expect(stats?.after).not.to.match(/TCP\s+172\.28\.128\.200:80\s+0\s/);
     // What a grader reads.
     expect(existsSync(path.join(run.reportDir, 'result.json'))).to.equal(true);
+    expect(readFileSync(path.join(run.reportDir, 'report.html'), 'utf8')).to.include('id="chart-data"');
     expect(readFileSync(path.join(run.reportDir, 'summary.md'), 'utf8')).to.include('## Verdict: PASS (6/6 checks)');
   });
 

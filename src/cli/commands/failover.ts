@@ -22,6 +22,6 @@ export async function failover(cli: CommandLine): Promise<number> {
   const meta = running?.readyAt && (await labRunning(paths, running)) ? running : (await upLab(labSpec, progress, announcedProvider(cli, labSpec, progress))).meta;
   const run = await runFailover(paths, meta, { ...seedScenario, mode }, progress);
   process.stdout.write(run.summary);
-  progress.info(`report: ${run.reportDir}/summary.md and result.json`);
+  progress.info(`report: ${run.reportDir}/report.html (open it in a browser), summary.md and result.json`);
   return run.passed ? 0 : 1;
 }
