@@ -31,7 +31,9 @@ describe('report.html of a run (rendered from the recorded seed run)', () => {
   it('shows the verdict, the figures, every check with its reason, and both balancers\' ipvsadm tables', () => {
     expect(html).to.include('<span class="pass">PASS</span> (6/6 checks)');
     expect(html).to.match(/failover time[^<]*<\/th><td>3\.20 s/);
-    for (const check of record.checks) expect(html).to.include(check.reason.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+    // As text: & < > and both quotes as entities.
+    const asText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+    for (const check of record.checks) expect(html).to.include(asText(check.reason));
     expect(html).to.include('balancer2, before the fault').and.to.match(/TCP +172\.28\.128\.200:80 +0 +0 +0 +0 +0\n/);
   });
 
