@@ -30,6 +30,19 @@ fi
 # The page names the node, so a client can tell which backend answered.
 printf '%s\n' "$NODE_NAME" > /var/www/html/index.html
 rm -f /var/www/html/index.nginx-debian.html
+# Each answer names the client's source port: in direct routing the backend sees the client itself,
+# so a scenario can find its own connections in IPVS's table (ipvsadm -Lnc).
+header='add_header X-Client-Port $remote_port always;'
+conf=/etc/nginx/conf.d/failover-lab.conf
+reload=no
+if [ "$(cat "$conf" 2>/dev/null)" != "$header" ]; then
+  printf '%s\n' "$header" > "$conf"
+  reload=yes
+fi
 # 'systemctl enable' of a unit with a SysV script runs update-rc.d: seconds under uml, so only when needed.
 systemctl is-enabled --quiet nginx || systemctl enable --quiet nginx
-systemctl is-active --quiet nginx || systemctl start nginx
+if ! systemctl is-active --quiet nginx; then
+  systemctl start nginx
+elif [ "$reload" = yes ]; then
+  systemctl reload nginx
+fi

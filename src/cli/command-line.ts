@@ -24,6 +24,10 @@ export interface CommandLine {
     course?: string;
     timeout?: string;
     'static-only'?: boolean;
+    // connections
+    connections?: string;
+    hold?: string;
+    'fin-timeout'?: string;
   };
 }
 
@@ -63,6 +67,9 @@ export function parseCommandLine(argv: string[]): CommandLine {
       course: { type: 'string' },
       timeout: { type: 'string' },
       'static-only': { type: 'boolean' },
+      connections: { type: 'string' },
+      hold: { type: 'string' },
+      'fin-timeout': { type: 'string' },
     },
   });
   const [command, ...args] = positionals;

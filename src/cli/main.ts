@@ -19,6 +19,7 @@ const commands = new Map<string, () => Promise<Command>>([
   ['image', async () => (await import('./commands/image.js')).image],
   ['doctor', async () => (await import('./commands/doctor.js')).doctor],
   ['render', async () => (await import('./commands/render.js')).render],
+  ['connections', async () => (await import('./commands/connections.js')).connections],
   ['grade', async () => (await import('./commands/grade.js')).grade],
 ]);
 

@@ -14,6 +14,13 @@ commands:
   failover [--mode M]     the seed's failover scenario on the lab (brought up if needed): load
                           through the VIP, ip link set down eth1 on the master, checks, report;
                           M is new-connection (default) or keep-alive; exits 1 if a check fails
+  connections             homework Q1 measured on the lab (brought up if needed): N keep-alive
+                          connections held open through the VIP, then closed, while the VIP
+                          holder's ipvsadm -Ln is sampled: ActiveConn, then InActConn until
+                          IPVS's tcpfin timeout; report with both curves; exits 1 if a check fails
+    --connections N       connections to hold (default 20)
+    --hold S              seconds to hold them open (default 6)
+    --fin-timeout S       IPVS's tcpfin timeout for the run, restored after (default 10; the node's is 120)
   grade SUBMISSION...     grade students' homework: each SUBMISSION (a markdown file, a student's
                           repository folder, or a folder of configs) is checked statically, then
                           run in a lab of its own through the failover scenario; writes

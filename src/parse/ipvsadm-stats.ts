@@ -35,7 +35,7 @@ function parseCounter(text: string, line: number): number {
   return Number(match[1]) * scale;
 }
 
-function splitEndpoint(text: string, line: number): { address: string; port: number } {
+export function splitEndpoint(text: string, line: number): { address: string; port: number } {
   const match = /^\[?([0-9a-fA-F.:]+?)\]?:(\d+)$/.exec(text);
   if (!match) throw new IpvsParseError(`"${text}" is not address:port`, line);
   return { address: match[1] ?? '', port: Number(match[2]) };

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { labPaths, requireLabMeta } from '../../src/lab/state.js';
 import { runFailover, type FailoverRun } from '../../src/scenario/failover.js';
+import type { ConnectionsResult } from '../../src/scenario/connections-plan.js';
 import { seedScenario } from '../../src/scenario/run.js';
 import { silentProgress } from '../../src/util/progress.js';
 import { seedText, tempFile } from '../helpers.js';
@@ -46,6 +47,22 @@ describe('failover of the seed lab under load (acceptance)', function () {
     expect(cli.code, cli.stdout + cli.stderr).to.equal(0);
     expect(cli.stdout).to.include('## Verdict: PASS').and.to.include('ipvsadm -Ln --stats');
     expect(cli.stderr).to.match(/report: .*summary\.md/);
+  });
+
+  it('npm run lab:connections (homework Q1): ActiveConn while 12 connections are held, InActConn after the close until tcpfin; the node keeps its own timeout', async () => {
+    // After the runs above IPVS still holds thousands of their closed connections: the scenario tells its own apart.
+    const cli = await runCli(['connections', '--name', lab, '--connections', '12', '--hold', '3', '--fin-timeout', '6']);
+    expect(cli.code, cli.stdout + cli.stderr).to.equal(0);
+    expect(cli.stdout).to.include('## Verdict: PASS').and.to.include('InActConn');
+    const dir = /report: (.*)\/report\.html/.exec(cli.stderr)?.[1] ?? '';
+    const result = JSON.parse(readFileSync(path.join(dir, 'result.json'), 'utf8')) as ConnectionsResult & { checks: { id: string; pass: boolean }[] };
+    expect(result.connections).to.have.length(12);
+    expect(result.timeouts.run.tcpfin).to.equal(6);
+    expect(result.checks.map((check) => `${check.id} ${check.pass}`)).to.deep.equal(['active-while-open true', 'inactive-after-close true', 'forgotten-after-timeout true', 'scheduled-round-robin true']);
+    expect(readFileSync(path.join(dir, 'report.html'), 'utf8')).to.include('id="chart-data"');
+    const timeout = await runCli(['exec', '--name', lab, result.master, 'ipvsadm', '-l', '--timeout']);
+    expect(timeout.stdout).to.include(`Timeout (tcp tcpfin udp): ${result.timeouts.node.tcp} ${result.timeouts.node.tcpfin} ${result.timeouts.node.udp}`);
+    expect(result.timeouts.node.tcpfin).to.equal(120);
   });
 });
 

@@ -4,7 +4,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'puppeteer-core';
 import { writeFaultIndex } from '../../src/report/fault-index.js';
-import { reportsDir, writeRunReport } from '../../src/report/write.js';
+import { connectionChecks } from '../../src/checks/connection-checks.js';
+import { reportsDir, writeConnectionsReport, writeRunReport } from '../../src/report/write.js';
+import type { ConnectionsResult } from '../../src/scenario/connections-plan.js';
+import { fixture } from '../helpers.js';
 import { hostile, hostileRunRecord, recordedRunRecord } from '../report-fixtures.js';
 import { ensureChromium, launchOfflineChromium } from './chromium.js';
 
@@ -124,6 +127,29 @@ describe('report.html in headless Chromium (acceptance)', function () {
     expect(shown.injectedElements).to.equal(1); // uPlot's own script, nothing of the hostile text
     expect(shown.lanes).to.include(`balancer1${hostile}`);
     expect(shown.vipBands).to.equal(5);
+  });
+
+  it('draws a connections run (homework Q1): the ActiveConn and InActConn curves and the open, close and timeout markers', async () => {
+    const result = JSON.parse(fixture('connections-result-uml.json')) as ConnectionsResult;
+    const checks = connectionChecks(result);
+    const runDir = writeConnectionsReport(result, checks, '# recorded connections run\n', path.join(artifacts, 'connections'));
+    const { page, log } = await openOffline(browser!, path.join(runDir, 'report.html'));
+    await page.waitForFunction(() => window.__report !== undefined, { timeout: 10_000 });
+    const drawnPage = await page.evaluate(() => ({
+      labels: window.__report!.plot.series.slice(1).map((series) => String(series.label)),
+      peaks: window.__report!.plot.data.slice(1).map((values) => Math.max(...(Array.from(values as ArrayLike<number | null>).map((value) => value ?? 0)))),
+      markers: window.__report!.drawn.faultMarkers.length,
+      legend: document.getElementById('chart-legend')!.textContent,
+    }));
+    await page.screenshot({ path: path.join(artifacts, 'connections.png'), fullPage: true });
+    expect(log.errors).to.deep.equal([]);
+    expect(log.refusedRequests).to.deep.equal([]);
+    expect(drawnPage.labels).to.deep.equal(['ActiveConn', 'InActConn']);
+    // Both curves reach the held connections: ActiveConn while open, InActConn after the close.
+    expect(drawnPage.peaks[0]).to.be.at.least(result.connections.length);
+    expect(drawnPage.peaks[1]).to.be.at.least(result.connections.length);
+    expect(drawnPage.markers).to.equal(3);
+    expect(drawnPage.legend).to.include('connections opened').and.not.to.include('keepalived');
   });
 
   it('the fault index opens offline too, and its link leads to a run\'s report', async () => {

@@ -19,12 +19,14 @@ export interface ChartData {
   range: Span;
   /** Bucket centres (each bucket is bucketSeconds wide, the last one may be shorter). */
   x: number[];
-  /** Per backend answers/s (HTTP 200), then failed requests/s. */
-  series: { label: string; kind: 'answers' | 'failed'; values: number[] }[];
+  /** Per backend answers/s (HTTP 200), then failed requests/s; or, for other scenarios, counts. */
+  series: { label: string; kind: 'answers' | 'failed' | 'count'; values: number[] }[];
   balancers: string[];
   vipHolders: (Span & { holders: string[] })[];
   vrrpStates: (Span & { node: string; state: string })[];
   faults: { t: number; action: 'inject' | 'revert'; label: string; ok: boolean }[];
+  /** Other scenarios' words for the axes and the markers (default: a failover run's). */
+  words?: { xAxis: string; yAxis: string; inject: string; revert: string };
 }
 
 export function chartData(record: RunRecord, bucketSeconds = 1): ChartData {

@@ -107,6 +107,7 @@ function drawFaultMarkers(plot: UPlot, data: ChartData, drawn: Drawn): void {
     for (const fault of data.faults) {
       const x = plot.valToPos(fault.t, 'x', true);
       if (x < bbox.left || x > bbox.left + bbox.width) continue;
+      ctx.textAlign = 'left';
       ctx.strokeStyle = fault.action === 'inject' ? failedColour : revertColour;
       ctx.fillStyle = ctx.strokeStyle;
       ctx.lineWidth = 2 * ratio;
@@ -134,12 +135,14 @@ function writeLegend(data: ChartData): void {
     legend.append(entry);
   };
   for (const node of data.balancers) item(holderColour(data, [node]), `VIP on ${node}`);
-  item(noHolderColour, 'VIP on nobody');
-  item(splitBrainColour, 'VIP on two balancers (split brain)');
-  for (const [state, colour] of Object.entries(stateColours)) item(colour, `keepalived ${state}`);
-  item(otherStateColour, 'keepalived, other state');
-  item(failedColour, 'fault injected');
-  item(revertColour, 'fault reverted');
+  if (data.balancers.length > 0) {
+    item(noHolderColour, 'VIP on nobody');
+    item(splitBrainColour, 'VIP on two balancers (split brain)');
+    for (const [state, colour] of Object.entries(stateColours)) item(colour, `keepalived ${state}`);
+    item(otherStateColour, 'keepalived, other state');
+  }
+  item(failedColour, data.words?.inject ?? 'fault injected');
+  item(revertColour, data.words?.revert ?? 'fault reverted');
 }
 
 function render(): void {
@@ -155,8 +158,8 @@ function render(): void {
     padding: [data.balancers.length * (laneHeight + laneGap) + 2 * laneGap, 16, null, null],
     scales: { x: { time: false, range: [data.range.from, data.range.to] } },
     axes: [
-      { label: 'seconds since the load started' },
-      { label: 'per second', size: 80 },
+      { label: data.words?.xAxis ?? 'seconds since the load started' },
+      { label: data.words?.yAxis ?? 'per second', size: 80 },
     ],
     series: [
       { label: 'time (s)' },
