@@ -1,6 +1,7 @@
-import { failoverChecks, measure, type CheckResult } from '../checks/failover-checks.js';
+import { failoverChecks, measure, type CheckResult, type FailoverMeasures } from '../checks/failover-checks.js';
 import type { ScenarioResult } from '../scenario/timeline.js';
 import { CRITERIA } from './criteria.js';
+import { balancedRu, failbackRu, failoverRu, splitBrainRu } from './lab-messages-ru.js';
 import type { LabStageResult } from './lab-stage.js';
 import type { Criterion, CriterionId, Lang } from './types.js';
 
@@ -68,8 +69,9 @@ export function labCriteria(lab: LabStageResult | { error: string } | undefined,
             : [`${words.failed}: ${lab.message.split('\n')[0]}`, words.failedHint, [`${lab.code}: ${lab.message}`, ...lab.nodeLogs.flatMap((log) => log.lines.slice(-8).map((line) => `${log.node} (${log.source}): ${line}`))]];
     return LAB_CRITERIA.map((id) => ({ id, title: CRITERIA[id][lang], pass: false, points: 0, message, hint, evidence }));
   }
-  const checks = failoverChecks(lab.scenario, measure(lab.scenario));
-  return [vipServes(lab.scenario, checks, lang), ...(Object.keys(FROM_CHECKS) as (keyof typeof FROM_CHECKS)[]).map((id) => fromChecks(id, checks, lang))];
+  const measures = measure(lab.scenario);
+  const checks = failoverChecks(lab.scenario, measures);
+  return [vipServes(lab.scenario, checks, lang), ...(Object.keys(FROM_CHECKS) as (keyof typeof FROM_CHECKS)[]).map((id) => fromChecks(id, checks, lang, lab.scenario, measures))];
 }
 
 /** Before the fault every answer through the VIP must come from a backend: a director's own page means IPVS did not forward. */
@@ -104,11 +106,21 @@ function steadyBalance(check: CheckResult): CheckResult {
   return { ...check, pass: steady.every((part) => part.pass) };
 }
 
-function fromChecks(id: keyof typeof FROM_CHECKS, checks: CheckResult[], lang: Lang): Criterion {
+/** The criterion's message in Russian, from the run's figures. */
+function russianMessage(id: keyof typeof FROM_CHECKS, used: CheckResult[], result: ScenarioResult, measures: FailoverMeasures): string {
+  switch (id) {
+    case 'balanced': return used[0] ? balancedRu(used[0]) : '';
+    case 'failover': return failoverRu(result, measures);
+    case 'no-split-brain': return splitBrainRu(result);
+    case 'failback': return failbackRu(result, measures);
+  }
+}
+
+function fromChecks(id: keyof typeof FROM_CHECKS, checks: CheckResult[], lang: Lang, result: ScenarioResult, measures: FailoverMeasures): Criterion {
   const used = FROM_CHECKS[id].map((checkId) => checks.find((check) => check.id === checkId)).filter((check): check is CheckResult => check !== undefined).map(steadyBalance);
   const pass = used.length === FROM_CHECKS[id].length && used.every((check) => check.pass);
   const failing = used.find((check) => !check.pass);
-  const message = failing ? `${failing.title}: ${failing.reason}` : used.map((check) => check.reason).join('; ');
+  const message = lang === 'ru' ? russianMessage(id, used, result, measures) : failing ? `${failing.title}: ${failing.reason}` : used.map((check) => check.reason).join('; ');
   return criterion(id, pass, message, pass ? WORDS[lang].fine : WORDS[lang].checkHint[id], used.map((check) => `${check.pass ? 'PASS' : 'FAIL'} ${check.title}: ${check.reason}`), lang);
 }
 

@@ -112,6 +112,24 @@ describe('grader lab stage: gradeFromResults on recorded runs', () => {
     expect(criteria['config-valid']!.pass && criteria.roles!.pass && criteria['vip-serves']!.pass).to.equal(true);
   });
 
+  it('in Russian, the lab criteria speak Russian with the run\'s own figures, passing and failing', () => {
+    const passing = byId(gradeFromResults({ submission: 's', static: seedStatic, lab: ran(recorded()) }, 'ru'));
+    const latin = /\b(the|took|after|never|answers|held|within|bound)\b/;
+    for (const id of ['balanced', 'failover', 'no-split-brain', 'failback', 'vip-serves']) {
+      expect(passing[id]!.message, id).to.match(/[а-я]{3}/).and.not.to.match(latin);
+    }
+    expect(passing.failover!.message).to.match(/balancer2 забрал VIP через \d+,\d\d с после отказа \(по VRRP 2,80 с–3,80 с, граница 4,30 с\)/);
+    expect(passing.balanced!.message).to.match(/^нагрузка распределена поровну — клиент до отказа: backend1 \d+, backend2 \d+ \(норма\)/);
+    expect(passing.failback!.message).to.match(/balancer1 забрал VIP обратно через 3,\d\d с .*; после этого \d+ ответов/);
+    const result = recorded();
+    result.events = result.events.filter((event) => !(event.kind === 'vip' && event.node === 'balancer2'));
+    const failing = byId(gradeFromResults({ submission: 's', static: seedStatic, lab: ran(result) }, 'ru'));
+    expect(failing.failover!.pass).to.equal(false);
+    expect(failing.failover!.message).to.include('balancer2 так и не забрал VIP после отказа');
+    // The checks' own English reasons stay in the evidence.
+    expect(failing.failover!.evidence.join('\n')).to.include('never took the VIP');
+  });
+
   it('keepalived -t refusing a config: its messages become findings at the student\'s line, config-valid and the lab criteria fail', () => {
     const lab: LabStageResult = { kind: 'rejected', node: 'balancer1', notes: [], findings: [{ code: 'keepalived-error', file: 'homework.md', line: 24, params: { text: "Unknown keyword 'priorty'" } }] };
     const report = gradeFromResults({ submission: 's', static: seedStatic, lab }, 'ru');
