@@ -4,6 +4,7 @@ import { silentProgress, type Progress } from '../util/progress.js';
 import { withDeadline } from './deadline.js';
 import { gradeFromResults, type RubricWeights } from './grade-from-results.js';
 import type { CheckedConfig } from './keepalived-check-output.js';
+import { LAB_CRITERIA } from './lab-criteria.js';
 import { labSpecFromSubmission, type SubmissionLab } from './lab-spec.js';
 import { runLabStage, type LabStageResult } from './lab-stage.js';
 import { remoteProvisionDir } from '../provision/apply.js';
@@ -93,12 +94,17 @@ export async function gradeSubmission(submissionPath: string, options: GradeOpti
   }
 }
 
-/** The static stage alone (`grade --static-only`): the lab criteria are failed as not run, saying so. */
+/**
+ * The static stage alone (`grade --static-only`): the lab criteria are not judged (CSV cells empty,
+ * JUnit skipped, the feedback says why); the verdict is the static stage's own.
+ */
 export function staticOnlyOutcome(submissionPath: string, options: Pick<GradeOptions, 'seed' | 'lang' | 'weights'>): GradeOutcome {
   const staticResult = gradeStatic(submissionPath, options.seed, options.lang);
   const reason = options.lang === 'ru' ? 'только статическая проверка (--static-only): стенд не запускался' : 'static checks only (--static-only): the lab was not run';
+  const report = gradeFromResults({ submission: submissionPath, static: staticResult, lab: { kind: 'skipped', reason } }, options.lang, options.weights);
+  const criteria = report.criteria.filter((criterion) => !LAB_CRITERIA.includes(criterion.id));
   return {
-    report: gradeFromResults({ submission: submissionPath, static: staticResult, lab: { kind: 'skipped', reason } }, options.lang, options.weights),
+    report: { ...report, criteria, stage: 'static', verdict: criteria.every((criterion) => criterion.pass) ? 'pass' : 'fail' },
     evidence: { ipvsStats: [], nodeLogs: [], roles: rolesOf(staticResult), labSkipped: reason, labNotes: [] },
   };
 }

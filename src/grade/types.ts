@@ -72,4 +72,9 @@ export interface GradeReport {
   maxScore: number;
   criteria: Criterion[];
   findings: Finding[];
+  /**
+   * 'static' for `grade --static-only`: the lab criteria were not judged (absent from criteria), and
+   * the verdict says whether the static stage found nothing wrong.
+   */
+  stage?: 'static';
 }

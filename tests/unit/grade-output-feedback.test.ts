@@ -52,6 +52,15 @@ describe('grade output: feedback.md', () => {
     for (const english of ['What to change', 'Criteria', 'The lab', 'points', 'not checked']) expect(markdown).not.to.include(english);
   });
 
+  it('a static-only grade says the lab was not run, never that it works', () => {
+    const rep = { ...report('ivanov.md', [], {}, ['config-valid', 'roles']), stage: 'static' as const };
+    for (const lang of ['en', 'ru'] as const) {
+      const markdown = renderFeedback(outcome(rep, { ipvsStats: [], nodeLogs: [], scenarioSummary: undefined, labSkipped: '--static-only' }), lang);
+      expect(markdown).to.match(lang === 'en' ? /The static checks found nothing wrong .*The lab was not run/ : /Статическая проверка не нашла ошибок.*Стенд не запускался/);
+      expect(markdown).not.to.match(/works and fails over|работает и переключается/);
+    }
+  });
+
   for (const lang of ['en', 'ru'] as const) {
     it(`keeps hostile student text as text (${lang}): no HTML, no links, no broken-out code blocks`, () => {
       const markdown = renderFeedback(hostileOutcome('<script>alert(5)</script>'), lang);

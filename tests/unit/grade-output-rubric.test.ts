@@ -87,6 +87,9 @@ describe('grade output: rubric', () => {
       const staticOnly = applyRubric(report('a', [], {}, ['config-valid', 'roles']), rubric, 'ru');
       expect(staticOnly).to.include({ score: 3, maxScore: 12, verdict: 'fail' });
       expect(staticOnly.criteria[0]!.title).to.equal(CRITERIA['config-valid'].ru);
+      // grade --static-only: its own verdict stands (the pass rule needs the lab criteria it did not judge).
+      expect(applyRubric({ ...report('a', [], {}, ['config-valid', 'roles']), stage: 'static' }, rubric)).to.include({ score: 3, maxScore: 12, verdict: 'pass' });
+      expect(applyRubric({ ...report('a', ['roles'], { verdict: 'fail' }, ['config-valid', 'roles']), stage: 'static' }, rubric)).to.include({ score: 2, verdict: 'fail' });
     });
 
     it('takes points from a course rubric (a 0-point criterion weighs nothing)', () => {

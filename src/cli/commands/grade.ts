@@ -112,7 +112,7 @@ export async function grade(cli: CommandLine): Promise<number> {
   for (const outcome of graded) {
     const folder = writeGrade(out, outcome, lang);
     const { verdict, score, maxScore } = outcome.report;
-    progress.info(`${verdict.toUpperCase().padEnd(5)} ${score}/${maxScore}  ${outcome.report.submission}  → ${path.relative(process.cwd(), folder) || folder}`);
+    progress.info(`${verdict.toUpperCase().padEnd(5)} ${score}/${maxScore}${outcome.report.stage === 'static' ? ' (static checks only)' : ''}  ${outcome.report.submission}  → ${path.relative(process.cwd(), folder) || folder}`);
   }
   const files = writeRunFiles(out, graded.map((outcome) => outcome.report));
   progress.info(`grades: ${files.csv}, ${files.junit}`);

@@ -10,6 +10,11 @@ export const FEEDBACK_TEXT = {
       fail: 'Not passed yet: below is what failed, where in your files, and what to change.',
       error: 'The grader could not finish checking your work. This is not your fault: your teacher will look at it.',
     },
+    staticSummary: {
+      pass: 'The static checks found nothing wrong in your configs. The lab was not run, so failover is not judged yet.',
+      fail: 'The static checks found what to fix before your configs can work: see below. The lab was not run.',
+      error: 'The grader could not finish checking your work. This is not your fault: your teacher will look at it.',
+    },
     submission: 'Submission',
     criteria: 'Criteria',
     points: '+{points}',
@@ -37,6 +42,11 @@ export const FEEDBACK_TEXT = {
       fail: 'Пока не зачтено: ниже — что не прошло, где это в ваших файлах и что исправить.',
       error: 'Проверка не смогла завершиться. Это не ваша ошибка: преподаватель посмотрит работу сам.',
     },
+    staticSummary: {
+      pass: 'Статическая проверка не нашла ошибок в ваших конфигурациях. Стенд не запускался, поэтому переключение пока не оценено.',
+      fail: 'Статическая проверка нашла, что исправить, чтобы конфигурации заработали: см. ниже. Стенд не запускался.',
+      error: 'Проверка не смогла завершиться. Это не ваша ошибка: преподаватель посмотрит работу сам.',
+    },
     submission: 'Работа',
     criteria: 'Критерии',
     points: '+{points}',
@@ -62,6 +72,7 @@ interface FeedbackWords {
   heading: string;
   verdict: Record<GradeReport['verdict'], string>;
   summary: Record<GradeReport['verdict'], string>;
+  staticSummary: Record<GradeReport['verdict'], string>;
   [word: string]: string | Record<string, string>;
 }
 

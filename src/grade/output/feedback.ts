@@ -17,7 +17,7 @@ export function renderFeedback(outcome: GradedSubmission, lang: Lang): string {
   const { report, evidence } = outcome;
   const sections = [
     `# ${fill(words.heading, { verdict: words.verdict[report.verdict], score: report.score, max: report.maxScore })}`,
-    `${words.summary[report.verdict]}\n\n${words.submission}: ${codeSpan(report.submission)}`,
+    `${(report.stage === 'static' ? words.staticSummary : words.summary)[report.verdict]}\n\n${words.submission}: ${codeSpan(report.submission)}`,
     criteriaSection(report.criteria, evidence.labSkipped, words, lang),
     findingsSection(report.findings, words),
     rolesSection(evidence.roles, words),
