@@ -4,6 +4,7 @@ import { silentProgress, type Progress } from '../util/progress.js';
 import { withDeadline } from './deadline.js';
 import { gradeFromResults, type RubricWeights } from './grade-from-results.js';
 import type { CheckedConfig } from './keepalived-check-output.js';
+import type { KeepalivedChecker } from './keepalived-host-check.js';
 import { LAB_CRITERIA } from './lab-criteria.js';
 import { labSpecFromSubmission, type SubmissionLab } from './lab-spec.js';
 import { runLabStage, type LabStageResult } from './lab-stage.js';
@@ -20,6 +21,8 @@ export interface GradeOptions {
   seed: LabSpec;
   lang: Lang;
   weights?: RubricWeights;
+  /** keepalived -t in the static stage (hostKeepalivedChecker); the lab runs it at provisioning anyway. */
+  keepalivedCheck?: KeepalivedChecker;
   /** Unique per submission (gl-<id>): the labs of a batch run side by side. */
   labName: string;
   /** Wall-clock limit for the whole submission: on expiry the verdict is 'error' ("timed out") and the lab is removed. */
@@ -54,7 +57,7 @@ export interface GradeOutcome {
  * submission contains; the lab is always removed, also on timeout.
  */
 export async function gradeSubmission(submissionPath: string, options: GradeOptions): Promise<GradeOutcome> {
-  const staticResult = gradeStatic(submissionPath, options.seed, options.lang);
+  const staticResult = gradeStatic(submissionPath, options.seed, options.lang, { keepalivedCheck: options.keepalivedCheck });
   const roles = rolesOf(staticResult);
   const finish = (lab: LabStageResult | { error: string }, extra: Partial<GradeOutcome['evidence']> = {}): GradeOutcome => ({
     report: gradeFromResults({ submission: submissionPath, static: staticResult, lab }, options.lang, options.weights),
@@ -98,8 +101,8 @@ export async function gradeSubmission(submissionPath: string, options: GradeOpti
  * The static stage alone (`grade --static-only`): the lab criteria are not judged (CSV cells empty,
  * JUnit skipped, the feedback says why); the verdict is the static stage's own.
  */
-export function staticOnlyOutcome(submissionPath: string, options: Pick<GradeOptions, 'seed' | 'lang' | 'weights'>): GradeOutcome {
-  const staticResult = gradeStatic(submissionPath, options.seed, options.lang);
+export function staticOnlyOutcome(submissionPath: string, options: Pick<GradeOptions, 'seed' | 'lang' | 'weights' | 'keepalivedCheck'>): GradeOutcome {
+  const staticResult = gradeStatic(submissionPath, options.seed, options.lang, { keepalivedCheck: options.keepalivedCheck });
   const reason = options.lang === 'ru' ? 'только статическая проверка (--static-only): стенд не запускался' : 'static checks only (--static-only): the lab was not run';
   const report = gradeFromResults({ submission: submissionPath, static: staticResult, lab: { kind: 'skipped', reason } }, options.lang, options.weights);
   const criteria = report.criteria.filter((criterion) => !LAB_CRITERIA.includes(criterion.id));

@@ -2,6 +2,8 @@ import type { LabSpec } from '../spec/types.js';
 import { checkAddresses } from './check-addresses.js';
 import { checkInstances } from './check-instance.js';
 import { checkIpvs, type ServicesByBalancer } from './check-ipvs.js';
+import { keepalivedTFindings } from './check-keepalived-t.js';
+import type { KeepalivedChecker } from './keepalived-host-check.js';
 import { checkPair } from './check-pair.js';
 import { checkTemplate } from './check-template.js';
 import { checkVirtualServers } from './check-virtual-server.js';
@@ -23,13 +25,18 @@ export interface StaticResult {
   services: IpvsServiceDef[];
 }
 
+export interface StaticOptions {
+  /** keepalived's own parser without a lab (keepalived-host-check.ts); without it the grader's checks alone. */
+  keepalivedCheck?: KeepalivedChecker;
+}
+
 /** The static stage on a path: read the submission, then check it. */
-export function gradeStatic(submissionPath: string, seed: LabSpec, lang: Lang = 'en'): StaticResult {
-  return checkSubmission(readSubmission(submissionPath), seed, lang);
+export function gradeStatic(submissionPath: string, seed: LabSpec, lang: Lang = 'en', options: StaticOptions = {}): StaticResult {
+  return checkSubmission(readSubmission(submissionPath), seed, lang, options);
 }
 
 /** Everything the grader can tell without running the configs, as findings in one language. */
-export function checkSubmission(submission: Submission, seed: LabSpec, lang: Lang): StaticResult {
+export function checkSubmission(submission: Submission, seed: LabSpec, lang: Lang, options: StaticOptions = {}): StaticResult {
   const raw: RawFinding[] = [...submission.findings];
   const extracted = extract(submission.files);
   raw.push(...extracted.findings);
@@ -53,6 +60,7 @@ export function checkSubmission(submission: Submission, seed: LabSpec, lang: Lan
     const splitBrain = addressFindings.some((finding) => finding.code === 'interface-not-lab');
     raw.push(...derived.findings.filter((finding) => !(splitBrain && finding.code === 'topology-changed')), ...addressFindings);
     raw.push(...checkIpvs(extracted.services, topology, servicesByBalancer(extracted.services, roles), balancerConfigs[0]!.file));
+    if (options.keepalivedCheck) raw.push(...keepalivedTFindings(roles, topology, options.keepalivedCheck, raw));
   }
   const findings = order(raw).map((finding) => describeFinding(finding, lang));
   return {

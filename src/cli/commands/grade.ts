@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { LabError } from '../../errors.js';
 import { gradeSubmission, staticOnlyOutcome } from '../../grade/grade-submission.js';
+import { hostKeepalivedChecker } from '../../grade/keepalived-host-check.js';
 import {
   applyRubric,
   DEFAULT_RUBRIC_PATH,
@@ -93,6 +94,8 @@ export async function grade(cli: CommandLine): Promise<number> {
   const submissions = cli.options.shard ? selectShard(all, cli.options.shard, (submission) => submission.key) : all;
   const seed = loadSpec(cli.options.spec ?? defaultSpecPath);
   progress.info(`grading ${submissions.length} submission(s)${cli.options.shard ? ` (shard ${cli.options.shard} of ${all.length})` : ''}, ${jobs} at a time, into ${out}`);
+  const keepalivedCheck = hostKeepalivedChecker();
+  if (!keepalivedCheck) progress.info(`keepalived -t runs in the labs only: no node image is cached yet for the static stage's (npm run lab:image builds it)`);
 
   const results = await runBatch(
     submissions,
@@ -102,8 +105,8 @@ export async function grade(cli: CommandLine): Promise<number> {
       const id = submissionId(submission.path);
       const labName = `grade-${id.slice(-10)}`;
       const outcome = cli.options['static-only']
-        ? staticOnlyOutcome(submission.path, { seed, lang, weights: rubricWeights(rubric, lang) })
-        : await gradeSubmission(submission.path, { seed, lang, weights: rubricWeights(rubric, lang), labName, timeoutMs, progress: silentProgress, reportDir: path.join(out, id, 'scenario') });
+        ? staticOnlyOutcome(submission.path, { seed, lang, weights: rubricWeights(rubric, lang), keepalivedCheck })
+        : await gradeSubmission(submission.path, { seed, lang, weights: rubricWeights(rubric, lang), keepalivedCheck, labName, timeoutMs, progress: silentProgress, reportDir: path.join(out, id, 'scenario') });
       return { ...outcome, report: applyRubric(outcome.report, rubric, lang) };
     },
     (state) => progress.info(formatBatchProgress(state)),
