@@ -30,9 +30,27 @@ export async function runBatch<T, R>(
   const state = { done: 0, total: items.length, failed: 0, running: 0 };
   let spentMs = 0;
   let next = 0;
+  const runningSince = new Map<number, number>();
+
+  /**
+   * Work left over the lanes: items not started at the mean duration, running ones at what the
+   * mean leaves of them (a lab that started with the first one is nearly done when it ends).
+   * Running items count in the mean with their time so far, as they take at least that long.
+   */
+  const estimateLeftMs = (): number => {
+    const at = now();
+    const elapsed = [...runningSince.values()].map((started) => at - started);
+    const mean = Math.max(spentMs / state.done, (spentMs + elapsed.reduce((sum, ms) => sum + ms, 0)) / (state.done + elapsed.length));
+    const notStarted = state.total - state.done - elapsed.length;
+    const runningLeft = elapsed.map((ms) => Math.max(0, mean - ms));
+    const work = notStarted * mean + runningLeft.reduce((sum, ms) => sum + ms, 0);
+    const lanes = Math.min(jobs, notStarted + elapsed.length);
+    return lanes === 0 ? 0 : Math.max(...runningLeft, notStarted > 0 ? mean : 0, work / lanes);
+  };
 
   const runOne = async (index: number) => {
     const started = now();
+    runningSince.set(index, started);
     state.running += 1;
     let result: BatchResult<R>;
     try {
@@ -43,13 +61,12 @@ export async function runBatch<T, R>(
       result = { ok: false, error, ms: now() - started };
     }
     results[index] = result;
+    runningSince.delete(index);
     state.running -= 1;
     state.done += 1;
     if (!result.ok) state.failed += 1;
     spentMs += result.ms;
-    const remaining = state.total - state.done;
-    // Mean duration so far, spread over the labs that can run at once for what is left.
-    const etaMs = remaining === 0 ? 0 : (spentMs / state.done) * Math.ceil(remaining / Math.min(jobs, remaining));
+    const etaMs = state.done === state.total ? 0 : estimateLeftMs();
     try {
       onProgress({ ...state, etaMs });
     } catch {
