@@ -91,7 +91,7 @@ describe('grading a submission in a lab of its own (acceptance)', function () {
     const homework = path.join(work, 'homework.md');
     writeFileSync(homework, readFileSync(homework, 'utf8').replaceAll('script "systemctl status nginx"', 'script "/bin/false"'));
     const outcome = await gradeSubmission(work, { seed, lang: 'en', labName: lab, timeoutMs: 240_000, progress: timingProgress([]) });
-    expect(outcome.report.verdict).to.equal('fail');
+    expect(outcome.report.verdict, failing(outcome).join('\n')).to.equal('fail');
     expect(outcome.report.criteria.find((criterion) => criterion.id === 'config-valid')?.pass).to.equal(true);
     const vip = outcome.report.criteria.find((criterion) => criterion.id === 'vip-serves')!;
     expect(vip.pass).to.equal(false);
