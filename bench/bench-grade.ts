@@ -7,7 +7,7 @@
  *   the batch end to end at --jobs 1 and --jobs 2 (BENCH_GRADE_JOBS), as submissions per hour
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../src/util/paths.js';
@@ -18,8 +18,23 @@ const cli = path.join(projectRoot, 'dist', 'src', 'cli', 'main.js');
 const defaultCases = ['seed-answer', 'good-markdown', 'russian-noda', 'ipvsadm-commands', 'virtual-server-folder', 'unicast-folder', 'topology-10x-eth0', 'vrid-mismatch', 'no-ipvs', 'interface-eth0-split-brain'];
 const round = (value: number) => Math.round(value * 100) / 100;
 
+/** Why each submission that did not pass got its verdict: its first failing criterion (from grade.json). */
+function whyNotPassed(out: string): Record<string, string> {
+  const reasons: Record<string, string> = {};
+  for (const entry of readdirSync(out, { withFileTypes: true })) {
+    const file = path.join(out, entry.name, 'grade.json');
+    if (!entry.isDirectory() || !existsSync(file)) continue;
+    const report = JSON.parse(readFileSync(file, 'utf8')) as { submission: string; verdict: string; criteria: { id: string; pass: boolean; message: string }[] };
+    const failing = report.criteria.find((criterion) => !criterion.pass);
+    // Each case was copied into the bench's folder under its own name, beside this run's out.
+    const caseName = path.relative(path.dirname(out), report.submission).split(path.sep)[0] ?? report.submission;
+    if (report.verdict !== 'pass') reasons[caseName] = `${report.verdict}: ${failing ? `${failing.id}: ${failing.message}` : 'no failing criterion'}`.slice(0, 400);
+  }
+  return reasons;
+}
+
 /** Seconds the grade command took, and its verdicts by submission (from grades.csv). */
-function grade(args: string[], out: string): Promise<{ seconds: number; verdicts: string[] }> {
+function grade(args: string[], out: string): Promise<{ seconds: number; verdicts: string[]; whyNotPassed: Record<string, string> }> {
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, 'grade', ...args, '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -29,7 +44,7 @@ function grade(args: string[], out: string): Promise<{ seconds: number; verdicts
     child.on('close', (code) => {
       if (code !== 0 && code !== 1) reject(new Error(`grade exited with ${code}:\n${stderr.slice(-2000)}`));
       const rows = readFileSync(path.join(out, 'grades.csv'), 'utf8').trim().split('\n').slice(1);
-      resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, verdicts: rows.map((row) => row.split(',')[1] ?? '?') });
+      resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, verdicts: rows.map((row) => row.split(',')[1] ?? '?'), whyNotPassed: whyNotPassed(out) });
     });
   });
 }
@@ -46,7 +61,7 @@ runBench('bench-grade', async () => {
     const batches: Record<string, unknown>[] = [];
     for (const count of jobs) {
       const batch = await grade([...submissions, '--jobs', String(count)], path.join(work, `batch-${count}`));
-      batches.push({ jobs: count, seconds: round(batch.seconds), submissionsPerHour: Math.round((submissions.length / batch.seconds) * 3600), verdicts: batch.verdicts });
+      batches.push({ jobs: count, seconds: round(batch.seconds), submissionsPerHour: Math.round((submissions.length / batch.seconds) * 3600), verdicts: batch.verdicts, whyNotPassed: batch.whyNotPassed });
     }
     return {
       cases: names,
