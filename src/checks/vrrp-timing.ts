@@ -66,7 +66,11 @@ export function worstRetransmissionAfter(seconds: number): number {
 export const outageMarginSeconds = 1;
 
 export function outageBound(priority: number, advertInt: number): number {
-  const takeover = takeoverWindow(priority, advertInt).bound;
-  const worst = Math.max(firstSynRetryAfter(takeover), worstRetransmissionAfter(takeover));
+  return outageBoundAfter(takeoverWindow(priority, advertInt).bound);
+}
+
+/** The same bound for a takeover by a given time (e.g. a fault whose takeover is not VRRP's master-down). */
+export function outageBoundAfter(takeoverSeconds: number): number {
+  const worst = Math.max(firstSynRetryAfter(takeoverSeconds), worstRetransmissionAfter(takeoverSeconds));
   return Math.round((worst + outageMarginSeconds) * 100) / 100;
 }
