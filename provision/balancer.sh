@@ -24,6 +24,11 @@ fi
 # their configuration changed (a restart moves the VIP; clearing IPVS drops its connections).
 # An empty ipvs.rules means keepalived's own virtual_server blocks manage IPVS: leave it to them.
 modprobe ip_vs
+# The spec's net.ipv4.vs sysctls (IPVS_SYSCTLS="name=value ...", a comma between a vector's values),
+# set before keepalived starts the sync daemon, which reads some of them when it starts.
+for setting in ${IPVS_SYSCTLS:-}; do
+  sysctl -q -w "net.ipv4.vs.${setting%%=*}=$(printf '%s' "${setting#*=}" | tr ',' ' ')"
+done
 if [ -s "$dir/ipvs.rules" ]; then
   if [ "$(ipvsadm-save -n)" != "$(cat "$dir/ipvs.rules")" ]; then
     ipvsadm -C

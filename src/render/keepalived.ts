@@ -39,11 +39,15 @@ export function renderKeepalivedConf(spec: LabSpec, node: LabNode): string {
 function defaultConf(spec: LabSpec, v: Record<string, string>): string {
   const lines: string[] = [];
   const { check, auth } = spec.vrrp;
+  // The master's IPVS connections go to the backup, and follow the instance's state (keepalived
+  // runs the kernel's sync daemon as master or backup with it).
+  if (spec.ipvs?.syncConnections) lines.push('global_defs {', `        lvs_sync_daemon ${v.interface} ${v.instance}`, '}', '');
   if (check) {
     lines.push(`vrrp_script ${check.name} {`, `        script "${check.script}"`, `        interval ${check.interval}`, '}', '');
   }
   lines.push(
     `vrrp_instance ${v.instance} {`,
+    ...(spec.vrrp.version === undefined ? [] : [`        version ${spec.vrrp.version}`]),
     `        state ${v.state}`,
     `        interface ${v.interface}`,
     `        virtual_router_id ${v.virtual_router_id}`,

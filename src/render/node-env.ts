@@ -15,6 +15,9 @@ export function renderNodeEnv(spec: LabSpec, node: LabNode): string {
     VIP: spec.vip.address,
     SERVICE_PORT: String(spec.service.port),
   };
+  // net.ipv4.vs sysctls for balancer.sh, as "name=value" words; absent unless the spec sets some.
+  const sysctls = Object.entries(spec.ipvs?.sysctls ?? {});
+  if (node.role === 'balancer' && sysctls.length > 0) values.IPVS_SYSCTLS = sysctls.map(([name, value]) => `${name}=${value.replace(/ /g, ',')}`).join(' ');
   return Object.entries(values)
     .map(([key, value]) => `${key}='${value.replace(/'/g, `'\\''`)}'`)
     .join('\n')
