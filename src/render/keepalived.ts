@@ -39,9 +39,6 @@ export function renderKeepalivedConf(spec: LabSpec, node: LabNode): string {
 function defaultConf(spec: LabSpec, v: Record<string, string>): string {
   const lines: string[] = [];
   const { check, auth } = spec.vrrp;
-  // The master's IPVS connections go to the backup, and follow the instance's state (keepalived
-  // runs the kernel's sync daemon as master or backup with it).
-  if (spec.ipvs?.syncConnections) lines.push('global_defs {', `        lvs_sync_daemon ${v.interface} ${v.instance}`, '}', '');
   if (check) {
     lines.push(`vrrp_script ${check.name} {`, `        script "${check.script}"`, `        interval ${check.interval}`, '}', '');
   }

@@ -106,5 +106,5 @@ function normalise(data: LabSpecDocument, sourcePath: string): LabSpec {
 
 function normaliseIpvs(ipvs: NonNullable<LabSpecDocument['ipvs']>): IpvsTuning {
   const sysctls = Object.fromEntries(Object.entries(ipvs.sysctls ?? {}).map(([key, value]) => [key, [value].flat().join(' ')]));
-  return { syncConnections: ipvs.sync_connections ?? false, sysctls };
+  return { syncConnections: ipvs.sync_connections ?? false, syncMaxlen: ipvs.sync_maxlen, sysctls };
 }

@@ -23,6 +23,8 @@ const node = z.discriminatedUnion('role', [balancerNode, backendNode], {
 /** IPVS settings of the balancers beyond the service: connection synchronisation and net.ipv4.vs sysctls. */
 const ipvs = z.strictObject({
   sync_connections: z.boolean().optional(),
+  // A sync message's header and one IPv4 connection take 44 bytes; 1472 fills an Ethernet frame.
+  sync_maxlen: z.number().int().min(50).max(1472).optional(),
   sysctls: z.record(z.string(), z.union([z.number().int().min(0), z.array(z.number().int().min(0)).min(1).max(2)])).optional(),
 });
 

@@ -31,9 +31,7 @@ export function checkTuning(spec: LabSpecDocument): SpecProblem[] {
   }
   if (vrrp.template !== undefined && vrrp.version !== undefined) problem(['vrrp', 'version'], 'cannot be combined with a template: write "version" in the template itself');
 
-  if (ipvs?.sync_connections && vrrp.template !== undefined) {
-    problem(['ipvs', 'sync_connections'], 'needs the rendered keepalived.conf (its global_defs); with a template, write lvs_sync_daemon in the template itself');
-  }
+  if (ipvs?.sync_maxlen !== undefined && !ipvs.sync_connections) problem(['ipvs', 'sync_maxlen'], 'applies only with sync_connections: true');
   for (const [name, value] of Object.entries(ipvs?.sysctls ?? {})) {
     const where = ['ipvs', 'sysctls', name];
     if (!(ipvsSysctlNames as readonly string[]).includes(name)) {

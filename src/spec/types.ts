@@ -52,8 +52,13 @@ export interface LabSpec {
 }
 
 export interface IpvsTuning {
-  /** keepalived's lvs_sync_daemon on the lab interface: the VRRP master sends its IPVS connections, the backup holds them. */
+  /**
+   * The kernel's IPVS sync daemons, master and backup, on every balancer's lab interface (sync id =
+   * virtual_router_id): the director sends its connections, the other balancer holds them.
+   */
   syncConnections: boolean;
+  /** Largest sync message in bytes (ipvsadm --sync-maxlen); small values send each connection at once. */
+  syncMaxlen?: number;
   /** net.ipv4.vs.<name> values set on every balancer, e.g. sync_threshold "2 50". */
   sysctls: Record<string, string>;
 }

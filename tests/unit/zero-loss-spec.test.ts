@@ -25,26 +25,26 @@ const lineOf = (text: string, needle: string) => text.split('\n').findIndex((lin
 describe('zero-loss profile: spec and rendering', () => {
   const spec = loadSpec(zeroLossPath);
 
-  it('loads lab/zero-loss.yaml: VRRP version 3 at 0.1 s, connections synced, sync from the 2nd packet', () => {
+  it('loads lab/zero-loss.yaml: VRRP version 3 at 0.1 s, connections synced one a message, from the 2nd packet', () => {
     expect(spec.vrrp).to.include({ version: 3, advertInt: 0.1 });
     expect(spec.vrrp.auth).to.equal(undefined);
-    expect(spec.ipvs).to.deep.equal({ syncConnections: true, sysctls: { sync_threshold: '2 50' } });
+    expect(spec.ipvs).to.deep.equal({ syncConnections: true, syncMaxlen: 50, sysctls: { sync_threshold: '2 50' } });
     expect(vrrpParameters(spec)).to.include({ syncConnections: true, advertInt: 0.1 });
     expect(vrrpParameters(loadSpec(seedSpecPath))).not.to.have.property('syncConnections');
   });
 
-  it('renders lvs_sync_daemon on the lab interface for the instance, and version 3 in it', () => {
+  it('renders version 3 into the instance and no authentication; the sync daemons are not keepalived\'s', () => {
     for (const name of ['balancer1', 'balancer2']) {
       const conf = renderKeepalivedConf(spec, findNode(spec, name)!);
-      expect(conf.startsWith('global_defs {\n        lvs_sync_daemon eth1 VI_1\n}\n')).to.equal(true);
       expect(conf).to.include('vrrp_instance VI_1 {\n        version 3\n').and.to.include('advert_int 0.1\n');
-      expect(conf).not.to.include('authentication');
+      expect(conf).not.to.match(/authentication|lvs_sync_daemon|global_defs/);
     }
   });
 
-  it('gives the balancers the sysctls in node.env, backends nothing new', () => {
-    expect(renderNodeEnv(spec, findNode(spec, 'balancer2')!)).to.include("IPVS_SYSCTLS='sync_threshold=2,50'\n");
-    expect(renderNodeEnv(spec, findNode(spec, 'backend1')!)).not.to.include('IPVS_SYSCTLS');
+  it('gives the balancers the sync daemons (lab interface, sync id = virtual_router_id) and sysctls in node.env, backends nothing new', () => {
+    const env = renderNodeEnv(spec, findNode(spec, 'balancer2')!);
+    expect(env).to.include("IPVS_SYSCTLS='sync_threshold=2,50'\n").and.to.include("IPVS_SYNC_INTERFACE='eth1'\nIPVS_SYNC_ID='33'\nIPVS_SYNC_MAXLEN='50'\n");
+    expect(renderNodeEnv(spec, findNode(spec, 'backend1')!)).not.to.include('IPVS_');
   });
 
   it('leaves the seed rendering as it was: no global_defs, no version, no sysctls', () => {
@@ -52,7 +52,7 @@ describe('zero-loss profile: spec and rendering', () => {
     expect(seed.ipvs).to.equal(undefined);
     for (const files of renderAllNodeFiles(seed).values()) {
       expect(files['keepalived.conf'] ?? '').not.to.match(/global_defs|version|lvs_sync/);
-      expect(files['node.env']).not.to.include('IPVS_SYSCTLS');
+      expect(files['node.env']).not.to.include('IPVS_');
     }
   });
 
@@ -79,5 +79,7 @@ describe('zero-loss profile: spec and rendering', () => {
     expect(message).to.include('ipvs.sysctls.sync_threshold: must be [threshold, period] with threshold < period');
     expect(message).to.include('ipvs.sysctls.sloppy_tcp: takes one number');
     expect(specError(`${seedText()}\nipvs:\n  sync_conections: true\n`)).to.include('unknown field(s) "sync_conections"');
+    expect(specError(`${seedText()}\nipvs:\n  sync_maxlen: 50\n`)).to.include('ipvs.sync_maxlen: applies only with sync_connections: true');
+    expect(specError(`${seedText()}\nipvs:\n  sync_connections: true\n  sync_maxlen: 20\n`)).to.include('ipvs.sync_maxlen:');
   });
 });
