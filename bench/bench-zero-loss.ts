@@ -33,8 +33,19 @@ function spread(values: number[]) {
 }
 
 /** `runs` runs per load mode of the zero-loss lab, brought up for them and removed after. */
-export async function benchZeroLoss(runs: number): Promise<{ rows: ProfileRun[]; loadAverage: { before: number[]; after: number[] } }> {
-  const spec = loadSpec(path.join(projectRoot, 'lab', 'zero-loss.yaml'), { name: 'zl-bench' });
+export function benchZeroLoss(runs: number): Promise<ProfileBench> {
+  return benchProfile(path.join(projectRoot, 'lab', 'zero-loss.yaml'), 'zl-bench', runs);
+}
+
+export interface ProfileBench {
+  rows: ProfileRun[];
+  loadAverage: { before: number[]; after: number[] };
+}
+
+/** `runs` runs per load mode of the spec's lab (under `labName`), brought up for them and removed after. */
+export async function benchProfile(specPath: string, labName: string, runs: number): Promise<ProfileBench> {
+  const spec = loadSpec(specPath, { name: labName });
+  const profile = path.basename(specPath, '.yaml');
   const paths = labPaths(spec.name);
   const before = loadAverage();
   await downLab(spec.name, silentProgress);
@@ -45,7 +56,7 @@ export async function benchZeroLoss(runs: number): Promise<{ rows: ProfileRun[];
       for (let i = 0; i < runs; i += 1) {
         const run = await runFailover(paths, meta, { ...seedScenario, mode }, silentProgress);
         rows.push({ mode, passed: run.passed, failed: run.result.load.failed, failover: run.measures.failoverSeconds, outage: run.measures.outageSeconds });
-        process.stderr.write(`zero-loss ${mode}: failover ${run.measures.failoverSeconds ?? 'never'} s, outage ${run.measures.outageSeconds} s, ${run.result.load.failed} failed, ${run.passed ? 'PASS' : 'FAIL'} (load ${loadAverage().join(' ')})\n`);
+        process.stderr.write(`${profile} ${mode}: failover ${run.measures.failoverSeconds ?? 'never'} s, outage ${run.measures.outageSeconds} s, ${run.result.load.failed} failed, ${run.passed ? 'PASS' : 'FAIL'} (load ${loadAverage().join(' ')})\n`);
       }
     }
   } finally {
