@@ -40,9 +40,10 @@ describe('the zero-loss profile under the failover scenario (acceptance)', funct
   it('new connection per request: every other check passes; failures only at the handovers, at most one per client at each', async () => {
     // 0 failed is the profile's target, and the continuity check demands it; on uml it is not
     // reached every time. A connection opened in the last ~20 ms before a handover (the kernel's
-    // sync send delay) is not yet on the new director, which resets it: 0–1 at a failover, 0–10 at
-    // a failback (README, "The zero-loss profile"). What is guaranteed is asserted here: a client
-    // holds one connection at a time, and after a reset its new SYN is scheduled afresh.
+    // sync send delay), or at a failback one opened before balancer1's link returned, is not on the
+    // new director, which resets it: 0–1 at a failover, 0–10 at a failback (README, "The zero-loss
+    // profile"). What is guaranteed is asserted here: a client holds one connection at a time,
+    // and after a reset its new SYN is scheduled afresh.
     const run = await runFailover(paths, requireLabMeta(paths, lab), seedScenario, silentProgress);
     for (const check of run.checks.filter((c) => c.id !== 'continuity')) expect(check.pass, `${check.title}: ${shown(run, check.id)}`).to.equal(true);
     const continuity = checkOf(run, 'continuity');
