@@ -2,8 +2,10 @@
  * npm run bench:failover — the seed scenario 5 times on one lab, and figures to reports/bench-failover.json:
  * the distribution of failover time and client-visible outage, answers/s through the VIP in both
  * load modes, and the share of each run spent outside the scenario's load (setup and teardown).
+ * Then the zero-loss profile beside it (bench-zero-loss.ts): failed requests, outage, failover time.
  * Figures, not assertions: the machines here are noisy.
  */
+import os from 'node:os';
 import { upLab } from '../src/lab/up.js';
 import { downLab } from '../src/lab/down.js';
 import { labPaths } from '../src/lab/state.js';
@@ -15,6 +17,7 @@ import { defaultSpecPath } from '../src/util/paths.js';
 import { takeoverWindow } from '../src/checks/vrrp-timing.js';
 import { runBench } from './bench-report.js';
 import { silentProgress } from '../src/util/progress.js';
+import { benchZeroLoss, compareProfiles, comparisonTable } from './bench-zero-loss.js';
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const round = (value: number) => Math.round(value * 1000) / 1000;
@@ -31,7 +34,7 @@ runBench('bench-failover', async () => {
   const upStarted = Date.now();
   const { meta } = await upLab(spec, silentProgress, 'uml');
   const upSeconds = (Date.now() - upStarted) / 1000;
-  const rows: { mode: LoadMode; passed: boolean; failover?: number; outage: number; answersPerSecond: number; wallSeconds: number; outsideShare: number }[] = [];
+  const rows: { mode: LoadMode; passed: boolean; failed: number; failover?: number; outage: number; answersPerSecond: number; wallSeconds: number; outsideShare: number }[] = [];
   try {
     const modes: LoadMode[] = [...Array.from({ length: runs }, () => 'new-connection' as const), 'keep-alive'];
     for (const mode of modes) {
@@ -41,6 +44,7 @@ runBench('bench-failover', async () => {
       rows.push({
         mode,
         passed: run.passed,
+        failed: run.result.load.failed,
         failover: run.measures.failoverSeconds,
         outage: run.measures.outageSeconds,
         answersPerSecond: run.result.load.requestsPerSecond,
@@ -52,6 +56,11 @@ runBench('bench-failover', async () => {
   } finally {
     await downLab(spec.name, silentProgress);
   }
+  // The zero-loss profile, after the seed's lab is gone (one lab at a time), and both side by side.
+  const seedLoadAverage = os.loadavg();
+  const zeroLoss = await benchZeroLoss(runs);
+  const profiles = compareProfiles({ seed: rows, 'zero-loss': zeroLoss.rows });
+  process.stderr.write(`\n${comparisonTable(profiles)}\n(load average after the seed's runs ${seedLoadAverage.map((v) => v.toFixed(2)).join(' ')}, after the zero-loss runs ${zeroLoss.loadAverage.after.join(' ')})\n\n`);
   const seed = rows.filter((row) => row.mode === 'new-connection');
   const vrrp = vrrpParameters(spec);
   const bound = takeoverWindow(vrrp.priorities[vrrp.backup] ?? 0, vrrp.advertInt).bound;
@@ -70,5 +79,8 @@ runBench('bench-failover', async () => {
     shareOutsideLoad: distribution(seed.map((row) => row.outsideShare)),
     labUpSecondsBeforeRuns: round(upSeconds),
     targets: { failoverWithinRfcBound: '5/5', scenarioWallSeconds: 30 },
+    profiles,
+    profileLoadAverage: { seedAfter: seedLoadAverage.map((v) => Math.round(v * 100) / 100), zeroLoss: zeroLoss.loadAverage },
+    profileTargets: { 'zero-loss': { failedRequests: 0, failoverSeconds: 0.5 } },
   };
 });

@@ -24,6 +24,24 @@ fi
 # their configuration changed (a restart moves the VIP; clearing IPVS drops its connections).
 # An empty ipvs.rules means keepalived's own virtual_server blocks manage IPVS: leave it to them.
 modprobe ip_vs
+# The spec's net.ipv4.vs sysctls (IPVS_SYSCTLS="name=value ...", a comma between a vector's values),
+# set before keepalived starts the sync daemon, which reads some of them when it starts.
+for setting in ${IPVS_SYSCTLS:-}; do
+  sysctl -q -w "net.ipv4.vs.${setting%%=*}=$(printf '%s' "${setting#*=}" | tr ',' ' ')"
+done
+# Connection sync (IPVS_SYNC_INTERFACE set): every balancer runs the kernel's master and backup sync
+# daemons all the time, so whichever one directs sends its connections and the other holds them.
+# Not keepalived's lvs_sync_daemon: it stops and starts the daemons at each VRRP transition, and on
+# a busy uml node its VRRP process hung when a takeover was undone within tens of milliseconds.
+if [ -n "${IPVS_SYNC_INTERFACE:-}" ]; then
+  for state in master backup; do
+    want="mcast=$IPVS_SYNC_INTERFACE, syncid=$IPVS_SYNC_ID,${IPVS_SYNC_MAXLEN:+ maxlen=$IPVS_SYNC_MAXLEN,}"
+    running=$(ipvsadm -L --daemon | grep "^$state sync daemon" || true)
+    case "$running" in *"$want"*) continue ;; esac
+    [ -z "$running" ] || ipvsadm --stop-daemon "$state"
+    ipvsadm --start-daemon "$state" --mcast-interface "$IPVS_SYNC_INTERFACE" --syncid "$IPVS_SYNC_ID" ${IPVS_SYNC_MAXLEN:+--sync-maxlen "$IPVS_SYNC_MAXLEN"}
+  done
+fi
 if [ -s "$dir/ipvs.rules" ]; then
   if [ "$(ipvsadm-save -n)" != "$(cat "$dir/ipvs.rules")" ]; then
     ipvsadm -C

@@ -2,6 +2,7 @@ import type { ScenarioResult, TimelineEvent } from '../scenario/timeline.js';
 import { balanced, describeCounts } from './balance.js';
 import { holdersAt, vipAddedAt, vipHolderSpans } from './vip-holders.js';
 import { masterDownInterval, outageBound, takeoverWindow } from './vrrp-timing.js';
+import { zeroLossVerdict } from './zero-loss.js';
 
 export interface CheckResult {
   id: string;
@@ -164,10 +165,13 @@ export function failoverChecks(result: ScenarioResult, m: FailoverMeasures = mea
     const bound = outageBound(vrrp.priorities[vrrp.backup] ?? 0, vrrp.advertInt);
     const { sent, answered, failed, unfinished } = result.load;
     const accounted = sent === answered + failed + unfinished;
-    const pass = m.outageSeconds <= bound && accounted;
+    // The zero-loss profile (connections synced to the backup) also promises that no request fails.
+    const zeroLoss = vrrp.syncConnections ? zeroLossVerdict(result, m) : undefined;
+    const pass = m.outageSeconds <= bound && accounted && (zeroLoss?.pass ?? true);
     check('continuity', 'The client-visible outage stays within the VRRP bound plus TCP retry time', pass,
       `longest gap without a successful answer ${fmt(m.outageSeconds)} (bound ${fmt(bound)}: takeover bound, then the client's next TCP retransmission); ` +
-        `${sent} requests sent = ${answered} answered + ${failed} failed + ${unfinished} unfinished at the end${accounted ? '' : ' — DOES NOT ADD UP'}`);
+        `${sent} requests sent = ${answered} answered + ${failed} failed + ${unfinished} unfinished at the end${accounted ? '' : ' — DOES NOT ADD UP'}` +
+        (zeroLoss ? `; ${zeroLoss.reason}` : ''));
   }
 
   // 5. Never two holders once the VIP first settled on one balancer. A handover overlaps for an

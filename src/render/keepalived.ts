@@ -44,6 +44,7 @@ function defaultConf(spec: LabSpec, v: Record<string, string>): string {
   }
   lines.push(
     `vrrp_instance ${v.instance} {`,
+    ...(spec.vrrp.version === undefined ? [] : [`        version ${spec.vrrp.version}`]),
     `        state ${v.state}`,
     `        interface ${v.interface}`,
     `        virtual_router_id ${v.virtual_router_id}`,

@@ -50,6 +50,8 @@ export function vrrpParameters(spec: LabSpec): VrrpParameters {
     preempt: spec.vrrp.preempt,
     master: master.name,
     backup: backup.name,
+    // Only when set, so a seed run's result.json stays as it was.
+    ...(spec.ipvs?.syncConnections ? { syncConnections: true } : {}),
   };
 }
 

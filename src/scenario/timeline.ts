@@ -21,6 +21,8 @@ export interface VrrpParameters {
   preempt: boolean;
   master: string;
   backup: string;
+  /** The spec syncs IPVS connections to the backup (the zero-loss profile): no request may fail. */
+  syncConnections?: boolean;
 }
 
 export interface LoadSummary {

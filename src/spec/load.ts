@@ -4,7 +4,7 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import { LabError } from '../errors.js';
 import { labSpecSchema, type LabSpecDocument } from './schema.js';
 import { checkSemantics, type SpecProblem } from './semantics.js';
-import type { LabSpec, LabNode } from './types.js';
+import type { IpvsTuning, LabSpec, LabNode } from './types.js';
 
 /** Loads, validates and normalises a lab spec file. All problems are reported at once, each with its line. */
 export function loadSpec(file: string, overrides: { name?: string } = {}): LabSpec {
@@ -89,6 +89,7 @@ function normalise(data: LabSpecDocument, sourcePath: string): LabSpec {
     vip: { address: vipAddress, prefix: vipPrefix === undefined ? Number(labPrefix) : Number(vipPrefix) },
     service: data.service,
     vrrp: {
+      version: vrrp.version,
       instance: vrrp.instance,
       virtualRouterId: vrrp.virtual_router_id,
       advertInt: vrrp.advert_int,
@@ -97,7 +98,13 @@ function normalise(data: LabSpecDocument, sourcePath: string): LabSpec {
       check: vrrp.check,
       templatePath: vrrp.template === undefined ? undefined : path.resolve(path.dirname(sourcePath), vrrp.template),
     },
+    ipvs: data.ipvs === undefined ? undefined : normaliseIpvs(data.ipvs),
     nodes,
     memoryMb: data.resources.memory_mb,
   };
+}
+
+function normaliseIpvs(ipvs: NonNullable<LabSpecDocument['ipvs']>): IpvsTuning {
+  const sysctls = Object.fromEntries(Object.entries(ipvs.sysctls ?? {}).map(([key, value]) => [key, [value].flat().join(' ')]));
+  return { syncConnections: ipvs.sync_connections ?? false, syncMaxlen: ipvs.sync_maxlen, sysctls };
 }

@@ -20,6 +20,14 @@ const node = z.discriminatedUnion('role', [balancerNode, backendNode], {
   error: (issue) => (issue.code === 'invalid_union' ? 'role must be "balancer" or "backend"' : undefined),
 });
 
+/** IPVS settings of the balancers beyond the service: connection synchronisation and net.ipv4.vs sysctls. */
+const ipvs = z.strictObject({
+  sync_connections: z.boolean().optional(),
+  // A sync message's header and one IPv4 connection take 44 bytes; 1472 fills an Ethernet frame.
+  sync_maxlen: z.number().int().min(50).max(1472).optional(),
+  sysctls: z.record(z.string(), z.union([z.number().int().min(0), z.array(z.number().int().min(0)).min(1).max(2)])).optional(),
+});
+
 export const labSpecSchema = z.strictObject({
   name,
   networks: z.strictObject({
@@ -38,6 +46,8 @@ export const labSpecSchema = z.strictObject({
     forwarding: z.enum(['dr']),
   }),
   vrrp: z.strictObject({
+    /** 3: RFC 5798, advert_int in centiseconds and no authentication; 2 (keepalived's default) when left out. */
+    version: z.union([z.literal(2), z.literal(3)], { error: 'must be 2 or 3' }).optional(),
     instance: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be a keepalived instance name such as VI_1'),
     virtual_router_id: z.number().int().min(1).max(255),
     advert_int: z.number().positive().max(255),
@@ -53,6 +63,7 @@ export const labSpecSchema = z.strictObject({
       .optional(),
     template: z.string().min(1).optional(),
   }),
+  ipvs: ipvs.optional(),
   nodes: z.record(name, node),
   resources: z.strictObject({
     memory_mb: z.number().int().min(96).max(4096),

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { LabSpecDocument } from './schema.js';
+import { checkTuning } from './tuning-semantics.js';
 import { cidrContains, isNetworkOrBroadcast, parseCidr, parseIpv4, type Cidr } from './ipv4.js';
 
 export interface SpecProblem {
@@ -55,6 +56,7 @@ export function checkSemantics(spec: LabSpecDocument, specDir: string): SpecProb
   if (vrrp.template !== undefined && !existsSync(path.resolve(specDir, vrrp.template))) {
     problem(['vrrp', 'template'], `file ${path.resolve(specDir, vrrp.template)} does not exist`);
   }
+  problems.push(...checkTuning(spec));
   return problems;
 }
 

@@ -34,6 +34,8 @@ export interface LabSpec {
     ipvsRules?: string;
   };
   vrrp: {
+    /** VRRP version; 3 allows a sub-second advert_int. Left out (the seed), keepalived's default 2 is used. */
+    version?: 2 | 3;
     instance: string;
     virtualRouterId: number;
     advertInt: number;
@@ -43,8 +45,22 @@ export interface LabSpec {
     /** Absolute path of a keepalived.conf template, when the spec names one. */
     templatePath?: string;
   };
+  /** Balancer-side IPVS settings; absent in the seed. */
+  ipvs?: IpvsTuning;
   nodes: LabNode[];
   memoryMb: number;
+}
+
+export interface IpvsTuning {
+  /**
+   * The kernel's IPVS sync daemons, master and backup, on every balancer's lab interface (sync id =
+   * virtual_router_id): the director sends its connections, the other balancer holds them.
+   */
+  syncConnections: boolean;
+  /** Largest sync message in bytes (ipvsadm --sync-maxlen); small values send each connection at once. */
+  syncMaxlen?: number;
+  /** net.ipv4.vs.<name> values set on every balancer, e.g. sync_threshold "2 50". */
+  sysctls: Record<string, string>;
 }
 
 /**
