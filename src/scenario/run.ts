@@ -131,12 +131,12 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
         // packet path, which must not blur the instant of the fault.
         await sleep(loadStart + plan.faultAt * 1000 - 1_200 - Date.now());
         for (const [name, text] of await lab.snapshot('before-fault', backendNames)) ipvsText[name] = { before: text, after: '' };
+        await injected.prepare?.(lab);
         await sleep(loadStart + plan.faultAt * 1000 - Date.now());
         const issuedAt = Date.now();
         isInjected = true;
         const failure = await injected.inject(lab).then(() => undefined, (error: unknown) => error ?? new Error('the fault failed'));
-        const t = injected.landsOnReturn ? Date.now() : issuedAt;
-        record({ t, kind: 'fault', action: 'inject', fault: recorded.name, node, ok: failure === undefined, detail: recorded.action });
+        record({ t: issuedAt, kind: 'fault', action: 'inject', fault: recorded.name, node, ok: failure === undefined, detail: recorded.action });
         if (failure !== undefined) throw failure;
         await sleep(ipvsSettleMs);
         await lab.snapshot('after-fault-settled', backendNames);

@@ -28,12 +28,8 @@ export interface Fault {
   /** The node the fault is applied to. */
   node: string;
   describe(): string;
-  /**
-   * The fault lands as its inject command ends (pkill sends its signal last), not as it is issued:
-   * the fault is then stamped when the command returns, not with a process start on a busy uml
-   * node (0.2-0.7 s) counted into the takeover.
-   */
-  landsOnReturn?: boolean;
+  /** Gets the inject ready ahead of the fault instant (e.g. a shell waiting on the node), so that it lands on time. */
+  prepare?(context: FaultContext): Promise<void>;
   inject(context: FaultContext): Promise<void>;
   /** Undoes the fault; quick (the failback is timed from it). */
   revert(context: FaultContext): Promise<void>;

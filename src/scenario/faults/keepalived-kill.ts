@@ -1,6 +1,6 @@
 import { masterDownTakeover, outageFor, preemptFailback } from '../../checks/fault-expectation.js';
 import type { FaultDefinition } from './fault.js';
-import { commandFault } from './node-command.js';
+import { armedCommandFault } from './node-command.js';
 import { takeoverTiming } from './timing.js';
 
 /**
@@ -13,7 +13,19 @@ export const keepalivedKill: FaultDefinition = {
   name: 'keepalived-kill',
   description: 'SIGKILL to every keepalived process (no priority-0 advert); systemctl start at the revert',
   target: 'master',
-  create: (node) => ({ ...commandFault('keepalived-kill', node, 'pkill -KILL -x keepalived', 'pkill -KILL -x keepalived', 'systemctl reset-failed keepalived; systemctl start keepalived'), landsOnReturn: true }),
+  // Every keepalived process at once, found by name in /proc with shell builtins (newest first:
+  // children before their parent), in a shell started ahead: pkill's own start took 0.7 s on a
+  // busy uml node. A VRRP child left alive an instant after its parent is stopped gracefully by
+  // systemd's clean-up of the failed unit — a priority-0 advert and the VIP removed (seen with pid
+  // files that do not name the child).
+  create: (node) =>
+    armedCommandFault(
+      'keepalived-kill',
+      node,
+      'SIGKILL to every keepalived process',
+      'pids=; for dir in /proc/[0-9]*; do read -r name < "$dir/comm" 2>/dev/null && [ "$name" = keepalived ] && pids="${dir#/proc/} $pids"; done; kill -KILL $pids',
+      'systemctl reset-failed keepalived; systemctl start keepalived',
+    ),
   expect(vrrp) {
     const takeover = masterDownTakeover(vrrp);
     return {
