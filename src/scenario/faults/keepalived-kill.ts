@@ -13,17 +13,16 @@ export const keepalivedKill: FaultDefinition = {
   name: 'keepalived-kill',
   description: 'SIGKILL to every keepalived process (no priority-0 advert); systemctl start at the revert',
   target: 'master',
-  // Every keepalived process at once, found by name in /proc with shell builtins (newest first:
-  // children before their parent), in a shell started ahead: pkill's own start took 0.7 s on a
-  // busy uml node. A VRRP child left alive an instant after its parent is stopped gracefully by
-  // systemd's clean-up of the failed unit — a priority-0 advert and the VIP removed (seen with pid
-  // files that do not name the child).
+  // Every keepalived process, found by name in /proc with shell builtins in a shell started ahead
+  // (pkill's own start took 0.7 s on a busy uml node), stopped first, then killed: killed one by
+  // one, a parent respawned its VRRP child before its own SIGKILL (seen), and a child outliving its
+  // parent was stopped gracefully by systemd — a priority-0 advert and the VIP removed (seen).
   create: (node) =>
     armedCommandFault(
       'keepalived-kill',
       node,
       'SIGKILL to every keepalived process',
-      'pids=; for dir in /proc/[0-9]*; do read -r name < "$dir/comm" 2>/dev/null && [ "$name" = keepalived ] && pids="${dir#/proc/} $pids"; done; kill -KILL $pids',
+      'pids=; for dir in /proc/[0-9]*; do read -r name < "$dir/comm" 2>/dev/null && [ "$name" = keepalived ] && pids="$pids ${dir#/proc/}"; done; kill -STOP $pids && kill -KILL $pids',
       'systemctl reset-failed keepalived; systemctl start keepalived',
     ),
   expect(vrrp) {
