@@ -1,5 +1,5 @@
 import type { ScenarioResult, TimelineEvent } from '../scenario/timeline.js';
-import { balanced, describeCounts } from './balance.js';
+import { describeCounts } from './balance.js';
 import { failoverChecks, measure, type CheckResult, type FailoverMeasures } from './failover-checks.js';
 import { linkDownExpectation, type FaultExpectation } from './fault-expectation.js';
 import { holdersAt, vipHolderSpans, type HolderSpan } from './vip-holders.js';
@@ -155,17 +155,22 @@ function backendFailures(result: ScenarioResult, m: FailoverMeasures, expectatio
   };
 }
 
-/** After the backend is back, nothing fails and both backends answer again, in balance. */
+/**
+ * After the backend is back, nothing fails and both backends answer again. Their shares are
+ * reported, not judged: a client reusing the source port of a refused connection matches that
+ * connection's IPVS entry and goes to the returned backend outside round robin (seen: 312/519 in
+ * one run, 809/806 in another).
+ */
 function recovered(result: ScenarioResult, m: FailoverMeasures): CheckResult {
   const backends = Object.values(result.backends);
   const settleMs = (expectationOf(result).backend?.failuresWithinSeconds ?? 0) * 1000;
   const after = finishedIn(result.events, m.revertAt + settleMs, m.loadEnd);
-  const verdict = balanced(after.perBackend, backends);
-  const pass = after.failed === 0 && verdict.ok;
+  const silent = backends.filter((name) => (after.perBackend[name] ?? 0) === 0);
+  const pass = after.failed === 0 && silent.length === 0;
   return {
     id: 'recovered',
-    title: 'After the revert both backends answer again, in balance, and nothing fails',
+    title: 'After the revert both backends answer again and nothing fails',
     pass,
-    reason: `from ${fmt(settleMs / 1000)} after the revert: ${after.failed} failed, answers ${describeCounts(after.perBackend, backends)} (${verdict.ok ? 'balanced' : `differ by ${verdict.difference} > ${verdict.allowed}`})`,
+    reason: `from ${fmt(settleMs / 1000)} after the revert: ${after.failed} failed, answers ${describeCounts(after.perBackend, backends)}${silent.length > 0 ? ` (${silent.join(', ')} silent)` : ''}`,
   };
 }

@@ -37,6 +37,7 @@ export const seedScenario: ScenarioPlan = {
 
 /** IPVS counts in its 2-second estimator: a snapshot this long after an instant includes it. */
 const ipvsSettleMs = 2_500;
+const convergenceTimeoutMs = 45_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 export function vrrpParameters(spec: LabSpec): VrrpParameters {
@@ -98,7 +99,9 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
       // Watch first, then read the starting state: no transition can fall between the two.
       const sessions = await lab.watchBalancers();
       for (const ssh of sessions.values()) await ssh.execChecked('ipvsadm -Z');
-      const probes = await waitForConvergence(spec, sessions);
+      // Room for one stuck probe (its exec times out at 15 s) and a retry: a process on a uml node
+      // now and then stalls at its start on a loaded host (seen: a probe's bash 87 s in R state).
+      const probes = await waitForConvergence(spec, sessions, convergenceTimeoutMs);
       // The fault hits whoever is master now. With preemption that is the highest priority; with
       // nopreempt it is whichever balancer came up first, as VRRP intends.
       const holder = [...probes].find(([, probe]) => probe.holdsVip)?.[0] ?? vrrp.master;
