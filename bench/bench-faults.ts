@@ -20,17 +20,25 @@ export async function benchFaults(paths: LabPaths, meta: LabMeta, count: number,
   const figures: Record<string, unknown> = {};
   for (const definition of definitions) {
     const rows: { asExpected: boolean; failover?: number; outage: number; failed: number; transitions: number; failback?: number; wall: number; loadAverage: number }[] = [];
+    const errors: string[] = [];
     for (let index = 0; index < count; index += 1) {
       const started = Date.now();
       const loadAverage = os.loadavg()[0] ?? 0;
-      const run = await runFailover(paths, meta, faultScenario(definition, meta.spec), silentProgress);
+      // A run that cannot start (a node that does not answer) is counted and the bench goes on.
+      const run = await runFailover(paths, meta, faultScenario(definition, meta.spec), silentProgress).catch((error: unknown) => {
+        errors.push(error instanceof Error ? error.message : String(error));
+        process.stderr.write(`${definition.name} (${meta.name}): error: ${errors.at(-1)}\n`);
+        return undefined;
+      });
+      if (!run) continue;
       const m = run.measures;
       rows.push({ asExpected: run.passed, failover: m.failoverSeconds, outage: m.outageSeconds, failed: m.failedRequests, transitions: m.transitions, failback: m.failbackSeconds, wall: (Date.now() - started) / 1000, loadAverage });
       process.stderr.write(`${definition.name} (${meta.name}): failover ${m.failoverSeconds ?? 'none'} s, outage ${m.outageSeconds} s, ${m.failedRequests} failed, ${m.transitions} transitions, ${run.passed ? 'as expected' : 'NOT as expected'} (${run.reportDir})\n`);
     }
     figures[definition.name] = {
-      runs: rows.length,
-      asExpected: `${rows.filter((row) => row.asExpected).length}/${rows.length}`,
+      runs: count,
+      asExpected: `${rows.filter((row) => row.asExpected).length}/${count}`,
+      errors,
       failoverSeconds: summary(rows.flatMap((row) => (row.failover === undefined ? [] : [row.failover]))),
       failbackSeconds: summary(rows.flatMap((row) => (row.failback === undefined ? [] : [row.failback]))),
       outageSeconds: summary(rows.map((row) => row.outage)),
