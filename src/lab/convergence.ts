@@ -8,6 +8,12 @@ import { probeNode, type NodeProbe } from './node-probe.js';
  * the others BACKUP. keepalived starts every instance as BACKUP and takes over only after the
  * master-down interval, so a freshly provisioned lab needs a few seconds.
  */
+/**
+ * How long a scenario waits for VRRP to settle before it starts: room for one stuck probe on a busy
+ * uml node (10-30 s stalls were seen on an oversubscribed host) and a retry.
+ */
+export const scenarioConvergenceTimeoutMs = 45_000;
+
 export async function waitForConvergence(spec: LabSpec, sessions: Map<string, Communicator>, timeoutMs = 20_000): Promise<Map<string, NodeProbe>> {
   const deadline = Date.now() + timeoutMs;
   let last = '';

@@ -1,6 +1,6 @@
 import { LabError } from '../errors.js';
 import { clientSocket, connectNode } from '../lab/access.js';
-import { waitForConvergence } from '../lab/convergence.js';
+import { scenarioConvergenceTimeoutMs, waitForConvergence } from '../lab/convergence.js';
 import type { LabMeta, LabPaths } from '../lab/state.js';
 import { openHeldConnection, type HeldConnection } from '../load/held-connection.js';
 import { parseIpvsadmConnections, parseIpvsadmList, parseIpvsTimeouts } from '../parse/ipvsadm-list.js';
@@ -28,7 +28,7 @@ export async function runConnectionsScenario(paths: LabPaths, meta: LabMeta, pla
   try {
     const master = await progress.step('finding the VIP holder', async () => {
       for (const node of balancers(spec)) sessions.set(node.name, await connectNode(paths, meta, node.name));
-      const probes = await waitForConvergence(spec, sessions);
+      const probes = await waitForConvergence(spec, sessions, scenarioConvergenceTimeoutMs);
       const holder = [...probes].find(([, probe]) => probe.holdsVip)?.[0];
       if (!holder) throw new LabError('VIP_NOT_HELD', 'no balancer holds the VIP', { hint: 'npm run lab:status' });
       return holder;

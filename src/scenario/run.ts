@@ -1,5 +1,5 @@
 import { LabError } from '../errors.js';
-import { waitForConvergence } from '../lab/convergence.js';
+import { scenarioConvergenceTimeoutMs, waitForConvergence } from '../lab/convergence.js';
 import type { LabMeta, LabPaths } from '../lab/state.js';
 import { startLoad } from '../load/run-load.js';
 import { backends, balancers, findNode, type LabSpec } from '../spec/types.js';
@@ -37,7 +37,6 @@ export const seedScenario: ScenarioPlan = {
 
 /** IPVS counts in its 2-second estimator: a snapshot this long after an instant includes it. */
 const ipvsSettleMs = 2_500;
-const convergenceTimeoutMs = 45_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 export function vrrpParameters(spec: LabSpec): VrrpParameters {
@@ -103,7 +102,7 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
       for (const ssh of sessions.values()) await ssh.execChecked('ipvsadm -Z');
       // Room for one stuck probe (its exec times out at 15 s) and a retry: a process on a uml node
       // now and then stalls at its start on a loaded host (seen: a probe's bash 87 s in R state).
-      const probes = await waitForConvergence(spec, sessions, convergenceTimeoutMs);
+      const probes = await waitForConvergence(spec, sessions, scenarioConvergenceTimeoutMs);
       // The fault hits whoever is master now. With preemption that is the highest priority; with
       // nopreempt it is whichever balancer came up first, as VRRP intends.
       const holder = [...probes].find(([, probe]) => probe.holdsVip)?.[0] ?? vrrp.master;
