@@ -1,5 +1,4 @@
-import { asExpected, measure, type CheckResult, type FailoverMeasures } from '../checks/failover-checks.js';
-import { faultChecks } from '../checks/fault-checks.js';
+import { failoverChecks, measure, type CheckResult, type FailoverMeasures } from '../checks/failover-checks.js';
 import type { LabMeta, LabPaths } from '../lab/state.js';
 import { renderSummary } from '../report/summary.js';
 import { writeRunReport } from '../report/write.js';
@@ -13,7 +12,6 @@ export interface FailoverRun {
   measures: FailoverMeasures;
   summary: string;
   reportDir: string;
-  /** Every check saw what the fault should make: a PASS, or the FAIL the fault is expected to cause. */
   passed: boolean;
 }
 
@@ -21,8 +19,8 @@ export interface FailoverRun {
 export async function runFailover(paths: LabPaths, meta: LabMeta, plan: ScenarioPlan, progress: Progress, reportDir?: string): Promise<FailoverRun> {
   const result = await runScenario(paths, meta, plan, progress);
   const measures = measure(result);
-  const checks = faultChecks(result, measures);
+  const checks = failoverChecks(result, measures);
   const summary = renderSummary(result, checks, measures);
   const written = writeRunReport(result, checks, measures, summary, reportDir);
-  return { result, checks, measures, summary, reportDir: written, passed: checks.every(asExpected) };
+  return { result, checks, measures, summary, reportDir: written, passed: checks.every((check) => check.pass) };
 }

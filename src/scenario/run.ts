@@ -1,13 +1,16 @@
 import { LabError } from '../errors.js';
+import { connectNode } from '../lab/access.js';
 import { scenarioConvergenceTimeoutMs, waitForConvergence } from '../lab/convergence.js';
 import type { LabMeta, LabPaths } from '../lab/state.js';
 import { startLoad } from '../load/run-load.js';
-import { backends, balancers, findNode, type LabSpec } from '../spec/types.js';
+import { parseIpvsadmStats } from '../parse/ipvsadm-stats.js';
+import type { Communicator } from '../ssh/communicator.js';
+import { backends, balancers, type LabSpec } from '../spec/types.js';
 import type { Progress } from '../util/progress.js';
-import { defaultFaultName, faultNamed } from './faults/catalogue.js';
-import type { FaultDefinition } from './faults/fault.js';
-import { LabSessions } from './lab-sessions.js';
-import type { FaultRecord, LoadMode, LoadSummary, ScenarioResult, TimelineEvent, VrrpParameters } from './timeline.js';
+import type { Fault } from './faults/fault.js';
+import { linkDown } from './faults/link-down.js';
+import { watchBalancer } from './monitors.js';
+import type { LoadMode, LoadSummary, ScenarioResult, TimelineEvent, VrrpParameters } from './timeline.js';
 
 export interface ScenarioPlan {
   name: string;
@@ -19,8 +22,6 @@ export interface ScenarioPlan {
   /** Seconds after the load starts. */
   faultAt: number;
   revertAt: number;
-  /** Which fault of the catalogue, on which node (default: the seed's link-down on the current master). */
-  fault?: { name: string; node?: string };
 }
 
 export const seedScenario: ScenarioPlan = {
@@ -54,54 +55,50 @@ export function vrrpParameters(spec: LabSpec): VrrpParameters {
   };
 }
 
-/** The plan of one catalogue fault: the seed's load, with the fault's own (short) timing. */
-export function faultScenario(definition: FaultDefinition, spec: LabSpec, mode: LoadMode = 'new-connection', node?: string): ScenarioPlan {
-  const vrrp = vrrpParameters(spec);
-  const target = node ?? defaultTarget(definition, spec, vrrp);
-  return { ...seedScenario, mode, name: `${definition.name}: ${definition.description}`, ...definition.timing(definition.expect(vrrp, spec, target)), fault: { name: definition.name, node } };
-}
-
-/** The node a fault hits when none is named: the current master or backup, or the last backend. */
-function defaultTarget(definition: FaultDefinition, spec: LabSpec, vrrp: VrrpParameters): string {
-  if (definition.target === 'master') return vrrp.master;
-  if (definition.target === 'backup') return vrrp.backup;
-  const last = backends(spec).at(-1);
-  if (!last) throw new LabError('USAGE', `${definition.name} needs a backend in the spec`);
-  return last.name;
-}
-
-function targetNode(definition: FaultDefinition, spec: LabSpec, vrrp: VrrpParameters, named: string | undefined): string {
-  if (named === undefined) return defaultTarget(definition, spec, vrrp);
-  if (!findNode(spec, named)) throw new LabError('USAGE', `--node ${named}: no such node in lab "${spec.name}" (${spec.nodes.map((node) => node.name).join(', ')})`);
-  return named;
-}
-
 /**
  * Runs one failover scenario on a running lab: load through the VIP for the whole duration, the
- * plan's fault injected and reverted at set times (the revert runs whatever happens), balancers
- * watched throughout. Returns the recorded timeline, with the fault's expected outcome; judging it
- * is the checks' job.
+ * fault injected and reverted at set times (the revert runs whatever happens), balancers watched
+ * throughout. Returns the recorded timeline; judging it is the checks' job.
  */
 export async function runScenario(paths: LabPaths, meta: LabMeta, plan: ScenarioPlan, progress: Progress): Promise<ScenarioResult> {
   const spec = meta.spec;
-  const definition = faultNamed(plan.fault?.name ?? defaultFaultName);
   let vrrp = vrrpParameters(spec);
   const backendNames = Object.fromEntries(backends(spec).map((node) => [node.address, node.name]));
   const events: TimelineEvent[] = [];
   const record = (event: TimelineEvent) => events.push(event);
-  const lab = new LabSessions(spec, paths, meta, record, plan.durationSeconds + 120);
+  const sessions = new Map<string, Communicator>();
+  const watchers: { stop: () => Promise<void> }[] = [];
   const ipvsText: ScenarioResult['ipvsText'] = {};
   const startedAt = Date.now();
   let load: LoadSummary | undefined;
-  let fault: FaultRecord | undefined;
+
+  const snapshot = async (label: string) =>
+    Promise.all(
+      [...sessions].map(async ([node, ssh]) => {
+        const text = (await ssh.execChecked('ipvsadm -Ln --stats')).stdout;
+        const service = parseIpvsadmStats(text).find((svc) => svc.address === spec.vip.address && svc.port === spec.service.port);
+        const perBackend = Object.fromEntries((service?.realServers ?? []).map((server) => [backendNames[server.address] ?? server.address, server.conns]));
+        record({ t: Date.now(), kind: 'ipvs', node, label, conns: service?.conns ?? 0, perBackend, inPkts: service?.inPkts ?? 0, outPkts: service?.outPkts ?? 0 });
+        return [node, text] as const;
+      }),
+    );
 
   try {
     await progress.step('watching the balancers', async () => {
+      for (const node of balancers(spec)) sessions.set(node.name, await connectNode(paths, meta, node.name));
       // Watch first, then read the starting state: no transition can fall between the two.
-      const sessions = await lab.watchBalancers();
+      for (const [node, ssh] of sessions) {
+        watchers.push(
+          watchBalancer(
+            ssh,
+            node,
+            { interfaceName: spec.lab.interface, vip: spec.vip.address, instance: spec.vrrp.instance, seconds: plan.durationSeconds + 60 },
+            record,
+          ),
+        );
+      }
       for (const ssh of sessions.values()) await ssh.execChecked('ipvsadm -Z');
-      // Room for one stuck probe (its exec times out at 15 s) and a retry: a process on a uml node
-      // now and then stalls at its start on a loaded host (seen: a probe's bash 87 s in R state).
+      // Room for a probe stuck on a busy uml node, and a retry.
       const probes = await waitForConvergence(spec, sessions, scenarioConvergenceTimeoutMs);
       // The fault hits whoever is master now. With preemption that is the highest priority; with
       // nopreempt it is whichever balancer came up first, as VRRP intends.
@@ -114,11 +111,8 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
       await sleep(500); // the monitors take a moment to start under uml
     });
 
-    const node = targetNode(definition, spec, vrrp, plan.fault?.node);
-    const injected = definition.create(node, spec);
-    fault = { name: definition.name, node, description: definition.description, action: injected.describe(), expectation: definition.expect(vrrp, spec, node) };
-    const recorded = fault;
-    load = await progress.step(`load for ${plan.durationSeconds} s (${plan.mode}); ${injected.describe()} at ${plan.faultAt} s, reverted at ${plan.revertAt} s`, async () => {
+    const fault: Fault = linkDown(vrrp.master, spec.lab.interface);
+    load = await progress.step(`load for ${plan.durationSeconds} s (${plan.mode}); ${fault.describe()} at ${plan.faultAt} s, reverted at ${plan.revertAt} s`, async () => {
       const loadStart = Date.now();
       record({ t: loadStart, kind: 'phase', name: 'load-start' });
       const running = startLoad(
@@ -127,46 +121,42 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
         { host: spec.vip.address, port: spec.service.port, mode: plan.mode, connections: plan.connections, rate: plan.rate, durationSeconds: plan.durationSeconds, timeoutSeconds: 10 },
         record,
       );
-      // The fault's node is reached before the load needs it (a backend is not watched).
-      await lab.session(node);
-      let isInjected = false;
+      const faultSession = sessions.get(fault.node)!;
+      let injected = false;
       try {
         // Snapshot a little before the fault: a process start on a uml node briefly stalls its
         // packet path, which must not blur the instant of the fault.
         await sleep(loadStart + plan.faultAt * 1000 - 1_200 - Date.now());
-        for (const [name, text] of await lab.snapshot('before-fault', backendNames)) ipvsText[name] = { before: text, after: '' };
-        await injected.prepare?.(lab);
+        for (const [node, text] of await snapshot('before-fault')) ipvsText[node] = { before: text, after: '' };
         await sleep(loadStart + plan.faultAt * 1000 - Date.now());
-        const issuedAt = Date.now();
-        isInjected = true;
-        const failure = await injected.inject(lab).then(() => undefined, (error: unknown) => error ?? new Error('the fault failed'));
-        record({ t: issuedAt, kind: 'fault', action: 'inject', fault: recorded.name, node, ok: failure === undefined, detail: recorded.action });
-        if (failure !== undefined) throw failure;
+        record({ t: Date.now(), kind: 'fault', action: 'inject', fault: fault.name, node: fault.node, ok: true, detail: fault.describe() });
+        injected = true;
+        await fault.inject(faultSession);
         await sleep(ipvsSettleMs);
-        await lab.snapshot('after-fault-settled', backendNames);
+        await snapshot('after-fault-settled');
         await sleep(loadStart + plan.revertAt * 1000 - 300 - Date.now());
-        await lab.snapshot('before-revert', backendNames);
+        await snapshot('before-revert');
         await sleep(loadStart + plan.revertAt * 1000 - Date.now());
       } finally {
-        if (isInjected) {
+        if (injected) {
           // Revert always runs, also when the load or a snapshot failed.
-          const ok = await injected.revert(lab).then(() => true, () => false);
-          record({ t: Date.now(), kind: 'fault', action: 'revert', fault: recorded.name, node, ok });
-          if (ok && injected.recover) await injected.recover(lab);
+          const ok = await fault.revert(faultSession).then(() => true, () => false);
+          record({ t: Date.now(), kind: 'fault', action: 'revert', fault: fault.name, node: fault.node, ok });
         }
       }
       const summary = await running.finished;
       record({ t: Date.now(), kind: 'phase', name: 'load-end' });
       await sleep(ipvsSettleMs);
-      for (const [name, text] of await lab.snapshot('end', backendNames)) ipvsText[name] = { before: ipvsText[name]?.before ?? '', after: text };
+      for (const [node, text] of await snapshot('end')) ipvsText[node] = { before: ipvsText[node]?.before ?? '', after: text };
       return summary;
     });
   } finally {
-    await lab.close();
+    await Promise.allSettled(watchers.map((watcher) => watcher.stop()));
+    for (const ssh of sessions.values()) ssh.close();
   }
 
   return {
-    runId: `${new Date(startedAt).toISOString().replace(/[:.]/g, '-')}-${spec.name}${fault && fault.name !== defaultFaultName ? `-${fault.name}` : ''}`,
+    runId: `${new Date(startedAt).toISOString().replace(/[:.]/g, '-')}-${spec.name}`,
     lab: spec.name,
     scenario: plan.name,
     startedAt,
@@ -176,6 +166,5 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
     load,
     ipvsText,
     events: [...events].sort((a, b) => a.t - b.t),
-    fault,
   };
 }

@@ -150,41 +150,6 @@ export class Communicator {
     return { done, stop: () => stopChannel() };
   }
 
-  /**
-   * Starts a shell on the node that waits, and runs `command` the moment `fire` is called: the SSH
-   * channel and the shell are up already, so only a line's round trip separates the call from the
-   * command (an exec on a busy uml node takes 0.4-1.5 s to start). `command` should use shell
-   * builtins for the same reason. Resolves once the channel is open; a channel closed without
-   * `fire` (the scenario ended) never runs the command.
-   */
-  armed(command: string): Promise<{ fire: () => Promise<ExecResult> }> {
-    return new Promise((ready, refuse) => {
-      this.client.exec(`read -r _ && { ${command}; }`, (error, channel) => {
-        if (error) {
-          refuse(new LabError('EXEC_FAILED', `cannot run '${command}' on ${this.node}`, { cause: error }));
-          return;
-        }
-        let stdout = '';
-        let stderr = '';
-        let code = 255;
-        channel.setEncoding('utf8');
-        channel.stderr.setEncoding('utf8');
-        channel.on('data', (chunk: string) => (stdout += chunk));
-        channel.stderr.on('data', (chunk: string) => (stderr += chunk));
-        channel.on('exit', (exitCode: number | null) => (code = exitCode ?? 255));
-        const closed = new Promise<ExecResult>((resolve) => channel.on('close', () => resolve({ code, stdout, stderr })));
-        ready({
-          fire: async () => {
-            channel.end('\n');
-            const done = await closed;
-            if (done.code !== 0) throw new LabError('REMOTE_COMMAND_FAILED', `'${command}' on ${this.node} exited with ${done.code}: ${(done.stderr || done.stdout).trim()}`);
-            return done;
-          },
-        });
-      });
-    });
-  }
-
   /** Like exec, but a non-zero exit becomes REMOTE_COMMAND_FAILED quoting the node and stderr. */
   async execChecked(command: string, options: { input?: string; timeoutMs?: number } = {}): Promise<ExecResult> {
     const result = await this.exec(command, options);

@@ -1,14 +1,17 @@
-import { linkDownExpectation } from '../../checks/fault-expectation.js';
-import type { FaultDefinition } from './fault.js';
-import { commandFault } from './node-command.js';
-import { takeoverTiming } from './timing.js';
+import type { Communicator } from '../../ssh/communicator.js';
+import type { Fault } from './fault.js';
 
 /** The seed's fault: `ip link set down eth1` on a node; the management link (eth0) stays up. */
-export const linkDown: FaultDefinition = {
-  name: 'link-down',
-  description: 'ip link set down on the lab interface (eth1) of the node; up again at the revert',
-  target: 'master',
-  create: (node, spec) => commandFault('link-down', node, `ip link set down ${spec.lab.interface}`, `ip link set down ${spec.lab.interface}`, `ip link set up ${spec.lab.interface}`),
-  expect: (vrrp) => linkDownExpectation(vrrp),
-  timing: (expectation) => takeoverTiming(expectation),
-};
+export function linkDown(node: string, interfaceName: string): Fault {
+  return {
+    name: 'link-down',
+    node,
+    describe: () => `ip link set down ${interfaceName} on ${node}`,
+    async inject(ssh: Communicator) {
+      await ssh.execChecked(`ip link set down ${interfaceName}`);
+    },
+    async revert(ssh: Communicator) {
+      await ssh.execChecked(`ip link set up ${interfaceName}`);
+    },
+  };
+}
