@@ -1,5 +1,4 @@
-import type { CheckResult, FailoverMeasures } from '../checks/failover-checks.js';
-import { vipHolderSpans } from '../checks/vip-holders.js';
+import { answersAfterFailback, vipOverlaps, type CheckResult, type FailoverMeasures } from '../checks/failover-checks.js';
 import { masterDownInterval, outageBound, takeoverWindow } from '../checks/vrrp-timing.js';
 import type { ScenarioResult } from '../scenario/timeline.js';
 
@@ -12,7 +11,6 @@ const seconds = (value: number) => `${value.toFixed(2).replace('.', ',')} с`;
 const phaseNames: [RegExp, string][] = [
   [/^client before the fault$/, 'клиент до отказа'],
   [/^client after failover$/, 'клиент после переключения'],
-  [/^client after the revert$/, 'клиент после возврата'],
   [/^IPVS (\S+) before the fault$/, 'IPVS $1 до отказа'],
   [/^IPVS (\S+) after failover$/, 'IPVS $1 после переключения'],
 ];
@@ -26,8 +24,9 @@ function phase(part: NonNullable<CheckResult['parts']>[number]): string {
   return `${name}: ${detail}`;
 }
 
+/** The balance check with its steady phases only (lab-criteria's steadyBalance). */
 export function balancedRu(check: CheckResult): string {
-  const steady = (check.parts ?? []).filter((part) => !part.name.includes('after the revert'));
+  const steady = check.parts ?? [];
   const failing = steady.filter((part) => !part.pass);
   return failing.length > 0
     ? `нагрузка распределена неравномерно — ${failing.map(phase).join('; ')}`
@@ -48,9 +47,7 @@ export function failoverRu(result: ScenarioResult, m: FailoverMeasures): string 
 }
 
 export function splitBrainRu(result: ScenarioResult): string {
-  const spans = vipHolderSpans(result.events, result.endedAt);
-  const firstSettled = spans.find((span) => span.holders.length === 1)?.from ?? Infinity;
-  const splits = spans.filter((span) => span.from >= firstSettled && span.holders.length > 1 && span.to - span.from > result.vrrp.advertInt * 1000);
+  const { splits } = vipOverlaps(result);
   return splits.length > 0
     ? `VIP был сразу на двух балансировщиках: ${splits.map((span) => `${span.holders.join(' и ')} — ${seconds((span.to - span.from) / 1000)}`).join('; ')}`
     : 'VIP ни разу не был на двух балансировщиках сразу (не считая передачи короче advert_int)';
@@ -58,8 +55,7 @@ export function splitBrainRu(result: ScenarioResult): string {
 
 export function failbackRu(result: ScenarioResult, m: FailoverMeasures): string {
   const { vrrp } = result;
-  const from = (m.failbackAt ?? m.revertAt) + 1;
-  const answersAfter = result.events.filter((event) => event.kind === 'response' && event.status === 200 && event.t >= from && event.t < m.loadEnd).length;
+  const answersAfter = answersAfterFailback(result, m);
   if (!vrrp.preempt) {
     return m.failbackAt === undefined
       ? `с nopreempt VIP остался на ${vrrp.backup} после возврата интерфейса; после возврата ${answersAfter} ответов`
