@@ -86,24 +86,6 @@ function delta(later: Record<string, number> | undefined, earlier: Record<string
   return Object.fromEntries(Object.entries(later ?? {}).map(([name, value]) => [name, value - (earlier?.[name] ?? 0)]));
 }
 
-/**
- * Overlaps of VIP holders once the VIP first settled on one balancer: up to one advert_int is a
- * handover (the new master adds the VIP and advertises; the old one leaves on that advert), longer a
- * split brain.
- */
-export function vipOverlaps(result: ScenarioResult): { splits: ReturnType<typeof vipHolderSpans>; handovers: number } {
-  const spans = vipHolderSpans(result.events, result.endedAt);
-  const firstSettled = spans.find((span) => span.holders.length === 1)?.from ?? Infinity;
-  const overlaps = spans.filter((span) => span.from >= firstSettled && span.holders.length > 1);
-  const splits = overlaps.filter((span) => span.to - span.from > result.vrrp.advertInt * 1000);
-  return { splits, handovers: overlaps.length - splits.length };
-}
-
-/** Answers the client got after the master took the VIP back (or after the revert, when it did not). */
-export function answersAfterFailback(result: ScenarioResult, m: FailoverMeasures): number {
-  return Object.values(clientCounts(result.events, (m.failbackAt ?? m.revertAt) + 1, m.loadEnd)).reduce((sum, n) => sum + n, 0);
-}
-
 /** Judges a recorded failover scenario: pure, so it is tested without a lab. */
 export function failoverChecks(result: ScenarioResult, m: FailoverMeasures = measure(result)): CheckResult[] {
   const { events, vrrp } = result;
@@ -192,9 +174,14 @@ export function failoverChecks(result: ScenarioResult, m: FailoverMeasures = mea
         (zeroLoss ? `; ${zeroLoss.reason}` : ''));
   }
 
-  // 5. Never two holders once the VIP first settled on one balancer (handovers aside: vipOverlaps).
+  // 5. Never two holders once the VIP first settled on one balancer. A handover overlaps for an
+  //    instant (the new master adds the VIP and advertises; the old one leaves on that advert), so
+  //    overlaps up to one advert_int are a handover, longer ones a split brain.
   {
-    const { splits, handovers } = vipOverlaps(result);
+    const firstSettled = spans.find((span) => span.holders.length === 1)?.from ?? Infinity;
+    const overlaps = spans.filter((span) => span.from >= firstSettled && span.holders.length > 1);
+    const splits = overlaps.filter((span) => span.to - span.from > vrrp.advertInt * 1000);
+    const handovers = overlaps.length - splits.length;
     check('split-brain', 'Never two VIP holders at once', splits.length === 0,
       splits.length > 0
         ? splits.map((span) => `${span.holders.join(' and ')} both held it for ${fmt((span.to - span.from) / 1000)}`).join('; ')
@@ -203,7 +190,7 @@ export function failoverChecks(result: ScenarioResult, m: FailoverMeasures = mea
 
   // 6. Failback: preempt brings the master back; nopreempt leaves the backup in charge.
   {
-    const responsesAfter = answersAfterFailback(result, m);
+    const responsesAfter = Object.values(clientCounts(events, (m.failbackAt ?? m.revertAt) + 1, m.loadEnd)).reduce((sum, n) => sum + n, 0);
     if (vrrp.preempt) {
       const bound = masterDown + 0.5;
       const pass = m.failbackSeconds !== undefined && m.failbackSeconds <= bound && responsesAfter > 0 && holdersAt(spans, m.loadEnd - 1).join() === vrrp.master;

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writ
 import os from 'node:os';
 import path from 'node:path';
 import { cachedBoxImage } from '../box/image.js';
-import { dropRootPrefix } from '../uml/sandbox.js';
+import { sandboxUid } from '../uml/sandbox.js';
 
 /** What `keepalived -t` said of one config, and how it exited. */
 export interface KeepalivedCheckRun {
@@ -78,7 +78,9 @@ function runCheck(tree: string, configText: string, node: CheckedNode): Keepaliv
       'ip link add "$1" type bridge && ip addr add "$2" dev "$1" && ip link set "$1" up || exit 90',
       'exec "$3" --library-path "$4" "$5" -t -f "$6" -l -D -n',
     ].join('\n');
-    const command = [...dropRootPrefix(), 'unshare', '--user', '--map-root-user', '--net', 'sh', '-c', script, 'keepalived-t', node.interfaceName, `${node.address}/${node.prefix}`, path.join(libs, 'ld-linux-x86-64.so.2'), libs, path.join(tree, 'keepalived'), config];
+    const uid = sandboxUid();
+    const dropRoot = uid === undefined ? [] : ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', '--inh-caps=-all'];
+    const command = [...dropRoot, 'unshare', '--user', '--map-root-user', '--net', 'sh', '-c', script, 'keepalived-t', node.interfaceName, `${node.address}/${node.prefix}`, path.join(libs, 'ld-linux-x86-64.so.2'), libs, path.join(tree, 'keepalived'), config];
     const ran = spawnSync(command[0]!, command.slice(1), { encoding: 'utf8', cwd: work, timeout: checkTimeoutMs, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' } });
     const output = `${ran.stdout ?? ''}${ran.stderr ?? ''}`.split(config).join('keepalived.conf');
     return { output, code: ran.status ?? -1 };

@@ -1,4 +1,5 @@
-import { answersAfterFailback, vipOverlaps, type CheckResult, type FailoverMeasures } from '../checks/failover-checks.js';
+import type { CheckResult, FailoverMeasures } from '../checks/failover-checks.js';
+import { vipHolderSpans } from '../checks/vip-holders.js';
 import { masterDownInterval, outageBound, takeoverWindow } from '../checks/vrrp-timing.js';
 import type { ScenarioResult } from '../scenario/timeline.js';
 
@@ -11,6 +12,7 @@ const seconds = (value: number) => `${value.toFixed(2).replace('.', ',')} с`;
 const phaseNames: [RegExp, string][] = [
   [/^client before the fault$/, 'клиент до отказа'],
   [/^client after failover$/, 'клиент после переключения'],
+  [/^client after the revert$/, 'клиент после возврата'],
   [/^IPVS (\S+) before the fault$/, 'IPVS $1 до отказа'],
   [/^IPVS (\S+) after failover$/, 'IPVS $1 после переключения'],
 ];
@@ -24,9 +26,8 @@ function phase(part: NonNullable<CheckResult['parts']>[number]): string {
   return `${name}: ${detail}`;
 }
 
-/** The balance check with its steady phases only (lab-criteria's steadyBalance). */
 export function balancedRu(check: CheckResult): string {
-  const steady = check.parts ?? [];
+  const steady = (check.parts ?? []).filter((part) => !part.name.includes('after the revert'));
   const failing = steady.filter((part) => !part.pass);
   return failing.length > 0
     ? `нагрузка распределена неравномерно — ${failing.map(phase).join('; ')}`
@@ -47,7 +48,9 @@ export function failoverRu(result: ScenarioResult, m: FailoverMeasures): string 
 }
 
 export function splitBrainRu(result: ScenarioResult): string {
-  const { splits } = vipOverlaps(result);
+  const spans = vipHolderSpans(result.events, result.endedAt);
+  const firstSettled = spans.find((span) => span.holders.length === 1)?.from ?? Infinity;
+  const splits = spans.filter((span) => span.from >= firstSettled && span.holders.length > 1 && span.to - span.from > result.vrrp.advertInt * 1000);
   return splits.length > 0
     ? `VIP был сразу на двух балансировщиках: ${splits.map((span) => `${span.holders.join(' и ')} — ${seconds((span.to - span.from) / 1000)}`).join('; ')}`
     : 'VIP ни разу не был на двух балансировщиках сразу (не считая передачи короче advert_int)';
@@ -55,7 +58,8 @@ export function splitBrainRu(result: ScenarioResult): string {
 
 export function failbackRu(result: ScenarioResult, m: FailoverMeasures): string {
   const { vrrp } = result;
-  const answersAfter = answersAfterFailback(result, m);
+  const from = (m.failbackAt ?? m.revertAt) + 1;
+  const answersAfter = result.events.filter((event) => event.kind === 'response' && event.status === 200 && event.t >= from && event.t < m.loadEnd).length;
   if (!vrrp.preempt) {
     return m.failbackAt === undefined
       ? `с nopreempt VIP остался на ${vrrp.backup} после возврата интерфейса; после возврата ${answersAfter} ответов`

@@ -15,20 +15,19 @@ export function reportsDir(): string {
 
 /** Writes result.json (the whole timeline, checks, figures), summary.md and report.html into dir (default reports/<run-id>/). */
 export function writeRunReport(result: ScenarioResult, checks: CheckResult[], measures: FailoverMeasures, summary: string, dir = path.join(reportsDir(), result.runId)): string {
-  const record = runRecord(result, checks, measures);
-  return writeRunFolder(dir, record, summary, (assets) => renderRunReport(record, assets));
-}
-
-/** A run's folder: result.json first (what reports read), then summary.md and report.html. */
-function writeRunFolder(dir: string, record: unknown, summary: string, page: (assets: ReturnType<typeof loadReportAssets>) => string): string {
   mkdirSync(dir, { recursive: true });
+  const record = runRecord(result, checks, measures);
   writeFileSync(path.join(dir, 'result.json'), `${JSON.stringify(record, null, 1)}\n`);
   writeFileSync(path.join(dir, 'summary.md'), summary);
-  writeFileSync(path.join(dir, 'report.html'), page(loadReportAssets()));
+  writeFileSync(path.join(dir, 'report.html'), renderRunReport(record, loadReportAssets()));
   return dir;
 }
 
 /** Writes a connections run's result.json (with its checks), summary.md and report.html into dir (default reports/<run-id>/). */
 export function writeConnectionsReport(result: ConnectionsResult, checks: CheckResult[], summary: string, dir = path.join(reportsDir(), result.runId)): string {
-  return writeRunFolder(dir, { ...result, checks }, summary, (assets) => renderConnectionsReport(result, checks, assets));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'result.json'), `${JSON.stringify({ ...result, checks }, null, 1)}\n`);
+  writeFileSync(path.join(dir, 'summary.md'), summary);
+  writeFileSync(path.join(dir, 'report.html'), renderConnectionsReport(result, checks, loadReportAssets()));
+  return dir;
 }

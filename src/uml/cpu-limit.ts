@@ -33,12 +33,8 @@ export function enforceCpuLimit(lab: string): void {
   try {
     for (const file of files) writeFileSync(file, file.endsWith('cpu.max') ? `${quota} ${periodUs}` : String(quota));
   } catch (cause) {
-    throw cpuLimitFailed(lab, cause);
+    throw new LabError('CPU_LIMIT_FAILED', `cannot cap the CPU of lab ${lab} in ${cgroupRoot}`, { cause, hint: 'FAILOVER_LAB_CPUS sets the cap; see the cause for what the cgroup file system refused' });
   }
-}
-
-function cpuLimitFailed(lab: string, cause: unknown): LabError {
-  return new LabError('CPU_LIMIT_FAILED', `cannot cap the CPU of lab ${lab} in ${cgroupRoot}`, { cause, hint: 'FAILOVER_LAB_CPUS sets the cap; see the cause for what the cgroup file system refused' });
 }
 
 const cgroupRoot = '/sys/fs/cgroup';
@@ -117,7 +113,7 @@ export function applyCpuLimit(lab: string): CpuLimit {
       };
     }
   } catch (cause) {
-    throw cpuLimitFailed(lab, cause);
+    throw new LabError('CPU_LIMIT_FAILED', `cannot cap the CPU of lab ${lab} in ${cgroupRoot}`, { cause, hint: 'FAILOVER_LAB_CPUS sets the cap; see the cause for what the cgroup file system refused' });
   }
   return { kind: 'nice', description: 'not capped (no cgroup this user may write): nice 10, ionice idle', commandPrefix: ['nice', '-n', '10', 'ionice', '-c', '3'] };
 }

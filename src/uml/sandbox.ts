@@ -25,11 +25,6 @@ export function sandboxUid(): number | undefined {
   return Number(process.env.FAILOVER_LAB_SANDBOX_UID ?? 65534);
 }
 
-/** The command prefix that runs what follows as the sandbox's user, with no capabilities (nothing when unprivileged already). */
-export function dropRootPrefix(uid = sandboxUid()): string[] {
-  return uid === undefined ? [] : ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', '--inh-caps=-all'];
-}
-
 /** Prepares the part of the state directory the sandbox writes, owned by the user it runs as. */
 function prepareSandboxDir(paths: LabPaths, plan: SandboxPlan, uid: number | undefined): void {
   for (const dir of [paths.sandbox, paths.umlDir, paths.sandboxRoot, ...plan.nodes.map((node) => path.dirname(node.consoleLog))]) mkdirSync(dir, { recursive: true });
@@ -100,7 +95,7 @@ export function startSandbox(paths: LabPaths, plan: SandboxPlan, cpuLimit: CpuLi
   if (uid !== undefined) chownSync(paths.plan, uid, uid);
   prepareSandboxDir(paths, plan, uid);
   const logFd = openSync(paths.holderLog, 'a');
-  const dropRoot = dropRootPrefix(uid);
+  const dropRoot = uid === undefined ? [] : ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', '--inh-caps=-all'];
   // The CPU cap first: it is joined as root (a cgroup) before the sandbox drops to its user.
   const command = [...cpuLimit.commandPrefix, ...dropRoot, 'unshare', '--user', '--map-root-user', '--net', '--pid', '--mount', '--fork', '--kill-child', process.execPath, paths.holderScript, paths.plan];
   // The sandbox's own folder is its working directory: its user may be unable to enter the checkout
