@@ -1,4 +1,5 @@
 import { failoverChecks, measure, type CheckResult, type FailoverMeasures } from '../checks/failover-checks.js';
+import { ownFaults, type OwnFault } from '../checks/own-faults.js';
 import type { ScenarioResult } from '../scenario/timeline.js';
 import { CRITERIA } from './criteria.js';
 import { balancedRu, failbackRu, failoverRu, splitBrainRu } from './lab-messages-ru.js';
@@ -19,6 +20,8 @@ const WORDS = {
     served: (counts: string) => `before the fault the VIP was answered by the backends only (${counts})`,
     notServed: (counts: string) => `before the fault the VIP was not answered by the backends only (${counts})`,
     servedHint: 'the VIP must reach the backends through IPVS (direct routing): check the IPVS service and the real servers',
+    ownFault: ({ node, at }: OwnFault) => `${node} went to FAULT ${at.toFixed(2)} s after the load started, with no fault of the lab's on it`,
+    ownFaultHint: 'a balancer went to FAULT by itself, which takes it out of VRRP: a vrrp_script in its track_script failed or ran past its timeout (a slow or heavy check script). Make the check quick and reliable',
     checkHint: {
       balanced: 'both real servers must be in the IPVS service with equal weights and a balancing scheduler (rr)',
       failover: 'the backup must take the VIP when the master\'s link goes down: same virtual_router_id, interface and authentication on both, a lower priority on the backup',
@@ -37,6 +40,8 @@ const WORDS = {
     served: (counts: string) => `до отказа на VIP отвечали только бэкенды (${counts})`,
     notServed: (counts: string) => `до отказа на VIP отвечали не только бэкенды (${counts})`,
     servedHint: 'VIP должен вести на бэкенды через IPVS (прямая маршрутизация): проверьте сервис IPVS и реальные серверы',
+    ownFault: ({ node, at }: OwnFault) => `${node} перешёл в FAULT через ${at.toFixed(2).replace('.', ',')} с после начала нагрузки, хотя стенд его не трогал`,
+    ownFaultHint: 'балансировщик сам ушёл в FAULT и выпал из VRRP: vrrp_script из его track_script завершился с ошибкой или не уложился в timeout (медленный или тяжёлый скрипт проверки). Сделайте проверку быстрой и надёжной',
     checkHint: {
       balanced: 'оба реальных сервера должны быть в сервисе IPVS с равными весами и планировщиком rr',
       failover: 'резервная нода должна забрать VIP при падении интерфейса мастера: одинаковые virtual_router_id, интерфейс и аутентификация, у резервной приоритет ниже',
@@ -71,7 +76,17 @@ export function labCriteria(lab: LabStageResult | { error: string } | undefined,
   }
   const measures = measure(lab.scenario);
   const checks = failoverChecks(lab.scenario, measures);
-  return [vipServes(lab.scenario, checks, lang), ...(Object.keys(FROM_CHECKS) as (keyof typeof FROM_CHECKS)[]).map((id) => fromChecks(id, checks, lang, lab.scenario, measures))];
+  const criteria = [vipServes(lab.scenario, checks, lang), ...(Object.keys(FROM_CHECKS) as (keyof typeof FROM_CHECKS)[]).map((id) => fromChecks(id, checks, lang, lab.scenario, measures))];
+  return withOwnFaults(criteria, ownFaults(lab.scenario), lang);
+}
+
+/** A failing criterion names the FAULT states the submission caused itself: they, not the lab's fault, explain it. */
+function withOwnFaults(criteria: Criterion[], faults: OwnFault[], lang: Lang): Criterion[] {
+  if (faults.length === 0) return criteria;
+  const words = WORDS[lang];
+  return criteria.map((item) =>
+    item.pass ? item : { ...item, hint: [words.ownFaultHint, item.hint].filter(Boolean).join('; '), evidence: [...faults.map(words.ownFault), ...item.evidence] },
+  );
 }
 
 /** Before the fault every answer through the VIP must come from a backend: a director's own page means IPVS did not forward. */

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import path from 'node:path';
+import { ownFaults } from '../../src/checks/own-faults.js';
 import { gradeFromResults } from '../../src/grade/grade-from-results.js';
 import { labSpecFromSubmission } from '../../src/grade/lab-spec.js';
 import type { LabStageResult } from '../../src/grade/lab-stage.js';
@@ -110,6 +111,25 @@ describe('grader lab stage: gradeFromResults on recorded runs', () => {
     expect(criteria.failover!.pass).to.equal(false);
     expect(criteria.failover!.message).to.include('never took the VIP');
     expect(criteria['config-valid']!.pass && criteria.roles!.pass && criteria['vip-serves']!.pass).to.equal(true);
+  });
+
+  it('balancers that go to FAULT by themselves (a busy track_script): the failing criteria name when, and the hint says why', () => {
+    const busy = JSON.parse(fixture('failover-result-hostile-busy-uml.json')) as ScenarioResult;
+    expect(ownFaults(busy)).to.deep.equal([{ node: 'balancer1', at: 6.059 }, { node: 'balancer2', at: 6.151 }, { node: 'balancer2', at: 16.047 }]);
+    expect(ownFaults(recorded()), 'the seed run: FAULT only on the faulted link').to.deep.equal([]);
+    const hostile = gradeStatic(submission('hostile-busy'), seed);
+    for (const lang of ['en', 'ru'] as const) {
+      const criteria = gradeFromResults({ submission: 'hostile-busy', static: hostile, lab: ran(busy) }, lang).criteria;
+      const failing = criteria.filter((criterion) => !criterion.pass);
+      expect(failing.map((criterion) => criterion.id), lang).to.deep.equal(['failback']);
+      expect(failing[0]!.hint, lang).to.include('track_script');
+      expect(failing[0]!.evidence.slice(0, 3), lang).to.deep.equal(
+        lang === 'en'
+          ? ['balancer1 went to FAULT 6.06 s after the load started, with no fault of the lab\'s on it', 'balancer2 went to FAULT 6.15 s after the load started, with no fault of the lab\'s on it', 'balancer2 went to FAULT 16.05 s after the load started, with no fault of the lab\'s on it']
+          : ['balancer1 перешёл в FAULT через 6,06 с после начала нагрузки, хотя стенд его не трогал', 'balancer2 перешёл в FAULT через 6,15 с после начала нагрузки, хотя стенд его не трогал', 'balancer2 перешёл в FAULT через 16,05 с после начала нагрузки, хотя стенд его не трогал'],
+      );
+      for (const passing of criteria.filter((criterion) => criterion.pass)) expect(passing.evidence.join('\n'), passing.id).not.to.include('FAULT');
+    }
   });
 
   it('in Russian, the lab criteria speak Russian with the run\'s own figures, passing and failing', () => {
