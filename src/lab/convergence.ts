@@ -5,9 +5,20 @@ import { probeNode, type NodeProbe } from './node-probe.js';
 
 /**
  * Waits until VRRP has settled: exactly one balancer holds the VIP and keepalived calls it MASTER,
- * the others BACKUP. keepalived starts every instance as BACKUP and takes over only after the
- * master-down interval, so a freshly provisioned lab needs a few seconds.
+ * the others BACKUP; with preemption on, the holder is the highest priority. keepalived starts every
+ * instance as BACKUP and takes over only after the master-down interval, so a freshly provisioned
+ * lab needs a few seconds; a balancer whose keepalived started late (a busy host) is BACKUP under a
+ * lower-priority master for one more master-down interval, then preempts. A scenario started in
+ * that moment would break the wrong balancer.
  */
+
+/** With preemption on, the balancer of higher priority than the holder, which is about to take the VIP. */
+function pendingPreemption(spec: LabSpec, holder: string): string | undefined {
+  if (!spec.vrrp.preempt) return undefined;
+  const priorityOf = (name: string) => balancers(spec).find((node) => node.name === name)?.vrrp?.priority ?? 0;
+  return balancers(spec).find((node) => priorityOf(node.name) > priorityOf(holder))?.name;
+}
+
 /**
  * How long a scenario waits for VRRP to settle before it starts: room for one stuck probe on a busy
  * uml node (10-30 s stalls were seen on an oversubscribed host) and a retry.
@@ -29,7 +40,9 @@ export async function waitForConvergence(spec: LabSpec, sessions: Map<string, Co
     const masters = [...probes].filter(([, probe]) => probe.keepalived === 'MASTER');
     const others = [...probes].filter(([, probe]) => probe.keepalived !== 'MASTER');
     const allAnswered = probes.size === balancers(spec).length;
-    if (allAnswered && holders.length === 1 && masters.length === 1 && holders[0]?.[0] === masters[0]?.[0] && others.every(([, probe]) => probe.keepalived === 'BACKUP')) {
+    const holder = holders.length === 1 ? holders[0]?.[0] : undefined;
+    const preempting = holder === undefined ? undefined : pendingPreemption(spec, holder);
+    if (allAnswered && holder !== undefined && masters.length === 1 && holder === masters[0]?.[0] && others.every(([, probe]) => probe.keepalived === 'BACKUP') && !preempting) {
       return probes;
     }
     last = balancers(spec)
@@ -38,6 +51,7 @@ export async function waitForConvergence(spec: LabSpec, sessions: Map<string, Co
         return probe ? `${name} ${probe.keepalived}${probe.holdsVip ? ' with the VIP' : ''}` : `${name} did not answer`;
       })
       .join(', ');
+    if (preempting) last += ` (${preempting} has the higher priority and preemption is on: it should take the VIP)`;
     if (Date.now() > deadline) {
       throw new LabError('VRRP_NOT_CONVERGED', `VRRP did not settle within ${timeoutMs / 1000} s: ${last}`, {
         hint: 'look at keepalived on the balancers: npm run lab:exec -- balancer1 journalctl -u keepalived',

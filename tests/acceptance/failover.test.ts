@@ -1,6 +1,9 @@
 import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { withNodes } from '../../src/lab/access.js';
+import { scenarioConvergenceTimeoutMs, waitForConvergence } from '../../src/lab/convergence.js';
+import { probeNode } from '../../src/lab/node-probe.js';
 import { labPaths, requireLabMeta } from '../../src/lab/state.js';
 import { runFailover, type FailoverRun } from '../../src/scenario/failover.js';
 import type { ConnectionsResult } from '../../src/scenario/connections-plan.js';
@@ -63,6 +66,28 @@ describe('failover of the seed lab under load (acceptance)', function () {
     const timeout = await runCli(['exec', '--name', lab, result.master, 'ipvsadm', '-l', '--timeout']);
     expect(timeout.stdout).to.include(`Timeout (tcp tcpfin udp): ${result.timeouts.node.tcp} ${result.timeouts.node.tcpfin} ${result.timeouts.node.udp}`);
     expect(result.timeouts.node.tcpfin).to.equal(120);
+  });
+
+  it('waits for a balancer whose keepalived started late to preempt, so the fault hits the real master', async () => {
+    const meta = requireLabMeta(paths, lab);
+    await withNodes(paths, meta, async (sessions) => {
+      const [first, second] = [sessions.get('balancer1')!, sessions.get('balancer2')!];
+      const balancer2 = meta.spec.nodes.find((node) => node.name === 'balancer2')!;
+      try {
+        await first.execChecked('systemctl stop keepalived');
+        const deadline = Date.now() + 20_000;
+        while (!(await probeNode(meta.spec, balancer2, second)).holdsVip) expect(Date.now(), 'balancer2 never took the VIP').to.be.below(deadline);
+        // balancer1 comes back as BACKUP under balancer2 and preempts one master-down interval later.
+        await first.execChecked('systemctl start keepalived');
+        const started = Date.now();
+        const probes = await waitForConvergence(meta.spec, new Map([['balancer1', first], ['balancer2', second]]), scenarioConvergenceTimeoutMs);
+        expect([...probes].filter(([, probe]) => probe.holdsVip).map(([name]) => name)).to.deep.equal(['balancer1']);
+        expect(probes.get('balancer1')?.keepalived).to.equal('MASTER');
+        expect(Date.now() - started, 'the master-down interval (3 × advert_int + skew) has to pass').to.be.above(3_000);
+      } finally {
+        await first.exec('systemctl start keepalived');
+      }
+    });
   });
 });
 
