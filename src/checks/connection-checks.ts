@@ -47,10 +47,16 @@ export function connectionChecks(result: ConnectionsResult): CheckResult[] {
       `last seen ${seen === undefined ? 'never' : `${seen.toFixed(1)} s`} after the close, gone ${gone === undefined ? 'not within the run' : `${gone.toFixed(1)} s`} after it (timeout ${fin} s, ±${forgetSlackSeconds} s)`);
   }
   {
-    const counts = Object.fromEntries(result.backends.map((backend) => [backend, result.connections.filter((c) => c.backend === backend).length]));
-    const values = Object.values(counts);
+    // A connection that went on with an entry IPVS still had for its client port was not scheduled: round robin is judged on the others.
+    const reused = result.connections.filter((c) => c.reusedEntry);
+    const scheduled = result.connections.filter((c) => !c.reusedEntry);
+    const spread = (connections: typeof scheduled) => result.backends.map((backend) => `${backend} ${connections.filter((c) => c.backend === backend).length}`).join(', ');
+    const values = result.backends.map((backend) => scheduled.filter((c) => c.backend === backend).length);
     const pass = values.length > 1 && Math.max(...values) - Math.min(...values) <= 1;
-    check('scheduled-round-robin', 'Round robin spread the connections over the backends', pass, Object.entries(counts).map(([backend, count]) => `${backend} ${count}`).join(', '));
+    const reason = reused.length === 0
+      ? spread(scheduled)
+      : `${spread(result.connections)}; ${reused.length} went on with the ${reused.map((c) => `${c.reusedEntry!.state} entry IPVS still had for client port ${c.clientPort} (to ${c.reusedEntry!.backend})`).join(', ')}, so the scheduler was not asked (conn_reuse_mode 1, an earlier run's connection kept for tcpfin); the ${scheduled.length} scheduled: ${spread(scheduled)}`;
+    check('scheduled-round-robin', 'Round robin spread the connections over the backends', pass, reason);
   }
   return checks;
 }

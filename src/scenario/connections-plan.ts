@@ -31,7 +31,12 @@ export interface ConnectionsResult {
   plan: ConnectionsPlan;
   /** `ipvsadm -l --timeout` before the run (restored after it) and during it. */
   timeouts: { node: { tcp: number; tcpfin: number; udp: number }; run: { tcp: number; tcpfin: number; udp: number } };
-  connections: { clientPort: number; backend: string }[];
+  /**
+   * reusedEntry: IPVS still had an entry for this client port when the connection opened (an earlier
+   * run's, kept for its tcpfin timeout): with conn_reuse_mode 1 a SYN matching a FIN_WAIT entry goes
+   * on with that entry and its real server, so the scheduler was not asked.
+   */
+  connections: { clientPort: number; backend: string; reusedEntry?: { state: string; backend: string } }[];
   backends: string[];
   startedAt: number;
   openedAt: number;

@@ -27,7 +27,7 @@ export async function runConnectionsScenario(paths: LabPaths, meta: LabMeta, pla
   const startedAt = Date.now();
   try {
     const master = await progress.step('finding the VIP holder', async () => {
-      for (const node of balancers(spec)) sessions.set(node.name, await connectNode(paths, meta, node.name));
+      await Promise.all(balancers(spec).map(async (node) => sessions.set(node.name, await connectNode(paths, meta, node.name))));
       const probes = await waitForConvergence(spec, sessions, scenarioConvergenceTimeoutMs);
       const holder = [...probes].find(([, probe]) => probe.holdsVip)?.[0];
       if (!holder) throw new LabError('VIP_NOT_HELD', 'no balancer holds the VIP', { hint: 'npm run lab:status' });
@@ -67,12 +67,19 @@ export async function runConnectionsScenario(paths: LabPaths, meta: LabMeta, pla
       await ssh.execChecked(`ipvsadm --set 0 ${plan.finTimeoutSeconds} 0`);
       const runTimeouts = parseIpvsTimeouts((await ssh.execChecked('ipvsadm -l --timeout')).stdout);
       await sample();
+      // Entries IPVS still has for the VIP (earlier runs' connections in FIN_WAIT), by client port.
+      const entriesBefore = new Map(
+        parseIpvsadmConnections((await ssh.execChecked('ipvsadm -Lnc')).stdout)
+          .filter((entry) => entry.virtual.address === spec.vip.address && entry.virtual.port === spec.service.port)
+          .map((entry) => [entry.client.port, { state: entry.state, backend: backendNames[entry.destination.address] ?? entry.destination.address }]),
+      );
       const openSocket = clientSocket(paths, meta, spec.vip.address, spec.service.port);
       const openedAt = await progress.step(`opening ${plan.connections} keep-alive connections to ${spec.vip.address}:${spec.service.port}`, async () => {
         for (let index = 0; index < plan.connections; index += 1) {
           const connection = await openHeldConnection(openSocket, spec.vip.address);
           held.push(connection);
-          opened.push({ clientPort: connection.clientPort, backend: connection.backend });
+          const reusedEntry = entriesBefore.get(connection.clientPort);
+          opened.push({ clientPort: connection.clientPort, backend: connection.backend, ...(reusedEntry ? { reusedEntry } : {}) });
           ports.add(connection.clientPort);
         }
         return Date.now();

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -16,7 +16,7 @@ export interface CliResult {
 /** Runs the failover-lab CLI the way a user does, and collects its output. */
 export function runCli(
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; command?: string[]; cli?: string } = {},
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; command?: string[]; cli?: string; whileRunning?: (child: ChildProcess) => void } = {},
 ): Promise<CliResult> {
   const [program, ...prefix] = options.command ?? [process.execPath];
   return new Promise((resolve, reject) => {
@@ -29,6 +29,7 @@ export function runCli(
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 600_000);
+    options.whileRunning?.(child);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

@@ -129,6 +129,42 @@ describe('lab:grade: the submissions corpus graded for real, as one batch with -
   });
 });
 
+describe('lab:grade interrupted by SIGTERM, as a cancelled CI job is (acceptance)', function () {
+  this.timeout(300_000);
+  const work = mkdtempSync(path.join(os.tmpdir(), 'failover-lab-grade-stop-'));
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  it('removes the lab it had running, keeps the grade it had made, exits 130', async () => {
+    const graded = prepareCase('no-configs', expectedCase('no-configs'), path.join(work, 'no-configs'));
+    const interrupted = prepareCase('seed-answer', expectedCase('seed-answer'), path.join(work, 'seed-answer'));
+    const out = path.join(work, 'out');
+    const hostNetwork = hostNetworkSnapshot();
+    let labSeen = false;
+    const result = await runCli(['grade', graded, interrupted, '--jobs', '1', '--out', out], {
+      timeoutMs: 240_000,
+      whileRunning: (child) => {
+        // The first has no configs (no lab); the second's lab is booting when the signal comes.
+        const poll = setInterval(() => {
+          if (labSeen || processesMentioning('/labs/grade-').length === 0) return;
+          labSeen = true;
+          setTimeout(() => child.kill('SIGTERM'), 3_000);
+        }, 300);
+        child.on('close', () => clearInterval(poll));
+      },
+    });
+    expect(labSeen, result.stderr).to.equal(true);
+    expect(result.code, result.stderr).to.equal(130);
+    expect(result.stderr).to.match(/SIGTERM: removing the 1 lab\(s\) this batch had running \(grade-\w+\)/);
+    expect(result.stderr).to.match(/interrupted after 1\/2 graded: .*grades\.csv/);
+    expect(noStackTrace(result.stderr), result.stderr).to.equal(true);
+    expect(processesMentioning('/labs/grade-')).to.deep.equal([]);
+    expect(existsSync(labStateRoot()) ? readdirSync(labStateRoot()).filter((entry) => entry.startsWith('grade-')) : []).to.deep.equal([]);
+    expect(hostNetworkSnapshot()).to.equal(hostNetwork);
+    const [, ...rows] = parseCsv(readFileSync(path.join(out, 'grades.csv'), 'utf8'));
+    expect(rows.map((row) => `${row[0]} ${row[1]}`)).to.deep.equal([`${graded} fail`]);
+  });
+});
+
 describe('lab:grade: usage, bad input, shards and merging (acceptance, static stage only)', function () {
   this.timeout(120_000);
   const work = mkdtempSync(path.join(os.tmpdir(), 'failover-lab-grade-usage-'));

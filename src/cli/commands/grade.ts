@@ -19,6 +19,7 @@ import {
   writeRunFiles,
   type GradedSubmission,
 } from '../../grade/output/index.js';
+import { BatchLabs } from '../../grade/output/interrupt.js';
 import type { GradeReport, Lang } from '../../grade/types.js';
 import { loadSpec } from '../../spec/load.js';
 import { defaultSpecPath, projectRoot } from '../../util/paths.js';
@@ -97,6 +98,17 @@ export async function grade(cli: CommandLine): Promise<number> {
   const keepalivedCheck = hostKeepalivedChecker();
   if (!keepalivedCheck) progress.info(`keepalived -t runs in the labs only: no node image is cached yet for the static stage's (npm run lab:image builds it)`);
 
+  // Each grade is written as it is made, so an interrupted batch keeps what it has graded.
+  const labs = new BatchLabs();
+  const finished: GradedSubmission[] = [];
+  const folders = new Map<GradedSubmission, string>();
+  const stopWatching = labs.removeOnInterrupt(
+    (line) => progress.info(line),
+    () => {
+      const files = writeRunFiles(out, finished.map((outcome) => outcome.report));
+      progress.info(`interrupted after ${finished.length}/${submissions.length} graded: ${files.csv}, ${files.junit}`);
+    },
+  );
   const results = await runBatch(
     submissions,
     jobs,
@@ -106,14 +118,18 @@ export async function grade(cli: CommandLine): Promise<number> {
       const labName = `grade-${id.slice(-10)}`;
       const outcome = cli.options['static-only']
         ? staticOnlyOutcome(submission.path, { seed, lang, weights: rubricWeights(rubric, lang), keepalivedCheck })
-        : await gradeSubmission(submission.path, { seed, lang, weights: rubricWeights(rubric, lang), keepalivedCheck, labName, timeoutMs, progress: silentProgress, reportDir: path.join(out, id, 'scenario') });
-      return { ...outcome, report: applyRubric(outcome.report, rubric, lang) };
+        : await labs.with(labName, () => gradeSubmission(submission.path, { seed, lang, weights: rubricWeights(rubric, lang), keepalivedCheck, labName, timeoutMs, progress: silentProgress, reportDir: path.join(out, id, 'scenario') }));
+      const graded = { ...outcome, report: applyRubric(outcome.report, rubric, lang) };
+      folders.set(graded, writeGrade(out, graded, lang));
+      finished.push(graded);
+      return graded;
     },
     (state) => progress.info(formatBatchProgress(state)),
   );
+  stopWatching();
   const graded = results.map((result, index) => (result.ok ? result.value : errorOutcome(submissions[index]?.path ?? '?', result.error)));
   for (const outcome of graded) {
-    const folder = writeGrade(out, outcome, lang);
+    const folder = folders.get(outcome) ?? writeGrade(out, outcome, lang);
     const { verdict, score, maxScore } = outcome.report;
     progress.info(`${verdict.toUpperCase().padEnd(5)} ${score}/${maxScore}${outcome.report.stage === 'static' ? ' (static checks only)' : ''}  ${outcome.report.submission}  → ${path.relative(process.cwd(), folder) || folder}`);
   }
