@@ -57,48 +57,22 @@ function bootDeadlineMs(): number {
 }
 
 /**
- * The nodes of one lab boot alike, so a node is stuck, not slow, when it misses the deadline while
- * another node of its lab has been up this long. When none is up the host is busy (seen: every node
- * of two labs booting at once past 45 s, all restarted, each lab a minute later): wait on, up to
- * busyHostFactor times the deadline.
+ * Waits for a node's sshd. A node that misses the boot deadline is restarted once with a fresh
+ * disk (saying so), so one stuck boot does not fail a whole lab or a batch of them.
  */
-const siblingLeadMs = 15_000;
-const busyHostFactor = 3;
-
-/**
- * Waits for a node's sshd. A node that misses the boot deadline while its siblings are up is
- * restarted once with a fresh disk (saying so), so one stuck boot does not fail a whole lab or a
- * batch of them. `upSince` holds when each node of the lab answered.
- */
-async function waitForNodeSsh(paths: LabPaths, meta: LabMeta, node: string, progress: Progress, upSince: Map<string, number>): Promise<Communicator> {
+async function waitForNodeSsh(paths: LabPaths, meta: LabMeta, node: string, progress: Progress): Promise<Communicator> {
   const consoleLog = path.join(paths.nodeDir(node), 'console.log');
   const deadline = bootDeadlineMs();
-  const target = umlSshTarget(paths, nodeAccess(meta, node));
-  const started = Date.now();
-  const stuck = () => {
-    const waited = Date.now() - started;
-    const firstSiblingUp = Math.min(...[...upSince].filter(([name]) => name !== node).map(([, at]) => at));
-    return waited >= deadline && (Date.now() - firstSiblingUp >= siblingLeadMs || waited >= deadline * busyHostFactor);
-  };
-  for (;;) {
-    try {
-      const ssh = await Communicator.waitReady(target, 5_000);
-      upSince.set(node, Date.now());
-      return ssh;
-    } catch (error) {
-      if (!(error instanceof LabError) || error.code !== 'NODE_TIMEOUT') throw error;
-      if (stuck()) break;
-    }
+  try {
+    return await Communicator.waitReady(umlSshTarget(paths, nodeAccess(meta, node)), deadline);
+  } catch (error) {
+    if (!(error instanceof LabError) || error.code !== 'NODE_TIMEOUT') throw error;
+    const stuck = lastConsoleLine(consoleLog);
+    progress.info(`${node} did not answer SSH within ${deadline / 1000} s${stuck ? ` (its console last said: ${stuck})` : ''}: restarting it once with a fresh disk`);
+    const restarted = await restartSandboxNode(paths, umidOf(meta.name, node), node);
+    const firstLog = consoleLog.replace(/\.log$/, `.${restarted.restarts}.log`);
+    return Communicator.waitReady(umlSshTarget(paths, nodeAccess(meta, node)), sshTimeoutMs, () => `it was restarted once after ${deadline / 1000} s; its console logs are ${firstLog} and ${consoleLog}`);
   }
-  const waited = Math.round((Date.now() - started) / 1000);
-  const others = upSince.size > 0 ? `, while ${[...upSince.keys()].join(', ')} answered` : ', with no other node up (a busy host?)';
-  const lastLine = lastConsoleLine(consoleLog);
-  progress.info(`${node} did not answer SSH within ${deadline / 1000} s (${waited} s${others})${lastLine ? ` (its console last said: ${lastLine})` : ''}: restarting it once with a fresh disk`);
-  const restarted = await restartSandboxNode(paths, umidOf(meta.name, node), node);
-  const firstLog = consoleLog.replace(/\.log$/, `.${restarted.restarts}.log`);
-  const ssh = await Communicator.waitReady(target, sshTimeoutMs, () => `it was restarted once after ${waited} s; its console logs are ${firstLog} and ${consoleLog}`);
-  upSince.set(node, Date.now());
-  return ssh;
 }
 
 function lastConsoleLine(file: string): string | undefined {
@@ -115,8 +89,7 @@ function lastConsoleLine(file: string): string | undefined {
 export async function provisionUmlLab(paths: LabPaths, meta: LabMeta, spec: LabSpec, files: Map<string, Record<string, string>>, progress: Progress): Promise<void> {
   const names = spec.nodes.map((node) => node.name).join(', ');
   const sessions = await progress.step(`booting ${names}`, async () => {
-    const upSince = new Map<string, number>();
-    const settled = await Promise.allSettled(spec.nodes.map(async (node) => [node, await waitForNodeSsh(paths, meta, node.name, progress, upSince)] as const));
+    const settled = await Promise.allSettled(spec.nodes.map(async (node) => [node, await waitForNodeSsh(paths, meta, node.name, progress)] as const));
     const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
     const ready = settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
     if (failed) {

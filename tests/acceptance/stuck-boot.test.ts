@@ -11,14 +11,6 @@ const lab = 'stuck';
 const paths = labPaths(lab);
 const vip = '172.28.128.200';
 
-/** `lab:up` of the test's lab with a boot deadline of its own; its exit code and what it said. */
-function startUp(deadlineSeconds: number): { exited: Promise<number | null>; stderr: () => string } {
-  const up = spawn(process.execPath, [cliPath, 'up', '--name', lab], { env: { ...process.env, FAILOVER_LAB_BOOT_DEADLINE: String(deadlineSeconds) }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  up.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return { exited: new Promise((resolve) => up.once('exit', resolve)), stderr: () => stderr };
-}
-
 describe('lab:up when a node does not finish booting (acceptance)', function () {
   this.timeout(300_000);
 
@@ -31,7 +23,10 @@ describe('lab:up when a node does not finish booting (acceptance)', function () 
     await runCli(['down', '--name', lab]);
     // A boot that hangs, made real: backend2's VM is frozen (SIGSTOP) as soon as it starts.
     const deadlineSeconds = 30;
-    const up = startUp(deadlineSeconds);
+    const up = spawn(process.execPath, [cliPath, 'up', '--name', lab], { env: { ...process.env, FAILOVER_LAB_BOOT_DEADLINE: String(deadlineSeconds) }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    up.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => up.once('exit', resolve));
     let frozen: string[] = [];
     for (const started = Date.now(); frozen.length === 0 && Date.now() - started < 60_000; ) {
       frozen = processesMentioning(`umid=${lab}-backend2`).map((entry) => entry.split(':')[0] ?? '');
@@ -40,8 +35,7 @@ describe('lab:up when a node does not finish booting (acceptance)', function () 
     expect(frozen, 'backend2 never started').not.to.be.empty;
     spawnSync('kill', ['-STOP', ...frozen]);
 
-    expect(await up.exited, up.stderr()).to.equal(0);
-    const stderr = up.stderr();
+    expect(await exited, stderr).to.equal(0);
     expect(stderr).to.match(new RegExp(`backend2 did not answer SSH within ${deadlineSeconds} s.*restarting it once with a fresh disk`));
     expect(stderr).not.to.match(/(balancer1|balancer2|backend1) did not answer SSH/);
     // The frozen VM is gone, its console log kept beside the new one.
@@ -53,30 +47,5 @@ describe('lab:up when a node does not finish booting (acceptance)', function () 
     const answers = new Set<string>();
     for (let request = 0; request < 4; request += 1) answers.add((await httpGet(clientSocket(paths, meta, vip, 80), vip)).body.trim());
     expect([...answers].sort()).to.deep.equal(['backend1', 'backend2']);
-  });
-
-  it('waits, restarting nothing, when every node is slow past the deadline (a busy host, not a stuck boot)', async () => {
-    await runCli(['down', '--name', lab]);
-    // Every VM held still for 14 s as it starts: none can answer by the 12 s deadline, none is stuck.
-    const deadlineSeconds = 12;
-    const up = startUp(deadlineSeconds);
-    const nodes = ['balancer1', 'balancer2', 'backend1', 'backend2'];
-    let frozen: string[] = [];
-    for (const started = Date.now(); Date.now() - started < 60_000; ) {
-      frozen = processesMentioning(`umid=${lab}-`).map((entry) => entry.split(':')[0] ?? '');
-      spawnSync('kill', ['-STOP', ...frozen]);
-      if (nodes.some((node) => processesMentioning(`umid=${lab}-${node}`).length === 0)) await new Promise((resolve) => setTimeout(resolve, 50));
-      else break;
-    }
-    expect(nodes.filter((node) => processesMentioning(`umid=${lab}-${node}`).length === 0), 'nodes that never started').to.deep.equal([]);
-    frozen = processesMentioning(`umid=${lab}-`).map((entry) => entry.split(':')[0] ?? '');
-    spawnSync('kill', ['-STOP', ...frozen]); // one that started since the last pass
-    await new Promise((resolve) => setTimeout(resolve, 14_000));
-    spawnSync('kill', ['-CONT', ...frozen]);
-
-    expect(await up.exited, up.stderr()).to.equal(0);
-    const stderr = up.stderr();
-    expect(stderr).not.to.match(/did not answer SSH/);
-    expect(existsSync(path.join(paths.nodeDir('backend2'), 'console.1.log'))).to.equal(false);
   });
 });
