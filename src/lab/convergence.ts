@@ -30,12 +30,12 @@ export async function waitForConvergence(spec: LabSpec, sessions: Map<string, Co
   let last = '';
   for (;;) {
     const probes = new Map<string, NodeProbe>();
-    // Both at once (each is a process start on a uml node, 0.3-1 s); one slow answer (a busy node) is no verdict: only the deadline is.
-    const answers = await Promise.all(balancers(spec).map(async (node) => {
+    for (const node of balancers(spec)) {
       const ssh = sessions.get(node.name);
-      return [node.name, ssh ? await probeNode(spec, node, ssh).catch(() => undefined) : undefined] as const;
-    }));
-    for (const [name, probe] of answers) if (probe) probes.set(name, probe);
+      // One slow answer (a busy uml node) is no verdict: only the deadline is.
+      const probe = ssh ? await probeNode(spec, node, ssh).catch(() => undefined) : undefined;
+      if (probe) probes.set(node.name, probe);
+    }
     const holders = [...probes].filter(([, probe]) => probe.holdsVip);
     const masters = [...probes].filter(([, probe]) => probe.keepalived === 'MASTER');
     const others = [...probes].filter(([, probe]) => probe.keepalived !== 'MASTER');

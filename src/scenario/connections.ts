@@ -27,7 +27,7 @@ export async function runConnectionsScenario(paths: LabPaths, meta: LabMeta, pla
   const startedAt = Date.now();
   try {
     const master = await progress.step('finding the VIP holder', async () => {
-      await Promise.all(balancers(spec).map(async (node) => sessions.set(node.name, await connectNode(paths, meta, node.name))));
+      for (const node of balancers(spec)) sessions.set(node.name, await connectNode(paths, meta, node.name));
       const probes = await waitForConvergence(spec, sessions, scenarioConvergenceTimeoutMs);
       const holder = [...probes].find(([, probe]) => probe.holdsVip)?.[0];
       if (!holder) throw new LabError('VIP_NOT_HELD', 'no balancer holds the VIP', { hint: 'npm run lab:status' });
