@@ -3,15 +3,6 @@ import type { Communicator } from '../ssh/communicator.js';
 import { balancers, type LabSpec } from '../spec/types.js';
 import { probeNode, type NodeProbe } from './node-probe.js';
 
-/**
- * Waits until VRRP has settled: exactly one balancer holds the VIP and keepalived calls it MASTER,
- * the others BACKUP; with preemption on, the holder is the highest priority. keepalived starts every
- * instance as BACKUP and takes over only after the master-down interval, so a freshly provisioned
- * lab needs a few seconds; a balancer whose keepalived started late (a busy host) is BACKUP under a
- * lower-priority master for one more master-down interval, then preempts. A scenario started in
- * that moment would break the wrong balancer.
- */
-
 /** With preemption on, the balancer of higher priority than the holder, which is about to take the VIP. */
 function pendingPreemption(spec: LabSpec, holder: string): string | undefined {
   if (!spec.vrrp.preempt) return undefined;
@@ -25,6 +16,14 @@ function pendingPreemption(spec: LabSpec, holder: string): string | undefined {
  */
 export const scenarioConvergenceTimeoutMs = 45_000;
 
+/**
+ * Waits until VRRP has settled: exactly one balancer holds the VIP and keepalived calls it MASTER,
+ * the others BACKUP; with preemption on, the holder is the highest priority. keepalived starts every
+ * instance as BACKUP and takes over only after the master-down interval, so a freshly provisioned
+ * lab needs a few seconds; a balancer whose keepalived started late (a busy host) is BACKUP under a
+ * lower-priority master for one more master-down interval, then preempts. A scenario started in
+ * that moment would break the wrong balancer.
+ */
 export async function waitForConvergence(spec: LabSpec, sessions: Map<string, Communicator>, timeoutMs = 20_000): Promise<Map<string, NodeProbe>> {
   const deadline = Date.now() + timeoutMs;
   let last = '';

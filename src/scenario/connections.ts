@@ -36,12 +36,13 @@ export async function runConnectionsScenario(paths: LabPaths, meta: LabMeta, pla
     const ssh = sessions.get(master)!;
     const nodeTimeouts = parseIpvsTimeouts((await ssh.execChecked('ipvsadm -l --timeout')).stdout);
     const ports = new Set<number>();
-    const sample = async (): Promise<string> => {
+    const sample = async (): Promise<{ list: string; entries: ReturnType<typeof parseIpvsadmConnections> }> => {
       const text = (await ssh.execChecked(`ipvsadm -Ln; echo '${listingSeparator}'; ipvsadm -Lnc`)).stdout;
       const [list = '', table = ''] = text.split(`${listingSeparator}\n`);
       const service = parseIpvsadmList(list).find((svc) => svc.address === spec.vip.address && svc.port === spec.service.port);
       const ours: Record<string, number> = {};
-      for (const entry of parseIpvsadmConnections(table)) {
+      const entries = parseIpvsadmConnections(table);
+      for (const entry of entries) {
         if (entry.virtual.address === spec.vip.address && ports.has(entry.client.port)) ours[entry.state] = (ours[entry.state] ?? 0) + 1;
       }
       const servers = service?.realServers ?? [];
@@ -52,7 +53,7 @@ export async function runConnectionsScenario(paths: LabPaths, meta: LabMeta, pla
         perBackend: Object.fromEntries(servers.map((server) => [backendNames[server.address] ?? server.address, { activeConn: server.activeConn, inActConn: server.inActConn }])),
         ours,
       });
-      return list;
+      return { list, entries };
     };
     const sampleFor = async (ms: number) => {
       const until = Date.now() + ms;
@@ -66,10 +67,9 @@ export async function runConnectionsScenario(paths: LabPaths, meta: LabMeta, pla
     try {
       await ssh.execChecked(`ipvsadm --set 0 ${plan.finTimeoutSeconds} 0`);
       const runTimeouts = parseIpvsTimeouts((await ssh.execChecked('ipvsadm -l --timeout')).stdout);
-      await sample();
       // Entries IPVS still has for the VIP (earlier runs' connections in FIN_WAIT), by client port.
       const entriesBefore = new Map(
-        parseIpvsadmConnections((await ssh.execChecked('ipvsadm -Lnc')).stdout)
+        (await sample()).entries
           .filter((entry) => entry.virtual.address === spec.vip.address && entry.virtual.port === spec.service.port)
           .map((entry) => [entry.client.port, { state: entry.state, backend: backendNames[entry.destination.address] ?? entry.destination.address }]),
       );
@@ -86,14 +86,14 @@ export async function runConnectionsScenario(paths: LabPaths, meta: LabMeta, pla
       });
       const heldListing = await progress.step(`holding them for ${plan.holdSeconds} s, sampling ${master}'s IPVS every ${plan.sampleMs} ms`, async () => {
         await sampleFor(plan.holdSeconds * 1000);
-        return sample();
+        return (await sample()).list;
       });
       const closedAt = await progress.step('closing them', async () => {
         await Promise.all(held.splice(0).map((connection) => connection.close()));
         return Date.now();
       });
       await sleep(plan.sampleMs);
-      const closedListing = await sample();
+      const closedListing = (await sample()).list;
       await progress.step(`watching IPVS forget them (tcpfin ${plan.finTimeoutSeconds} s)`, async () => {
         const deadline = closedAt + (plan.finTimeoutSeconds + 5) * 1000;
         while (Date.now() < deadline) {

@@ -100,13 +100,12 @@ export async function grade(cli: CommandLine): Promise<number> {
 
   // Each grade is written as it is made, so an interrupted batch keeps what it has graded.
   const labs = new BatchLabs();
-  const finished: GradedSubmission[] = [];
-  const folders = new Map<GradedSubmission, string>();
+  const folders = new Map<GradedSubmission, string>(); // graded so far, in order, and where each went
   const stopWatching = labs.removeOnInterrupt(
     (line) => progress.info(line),
     () => {
-      const files = writeRunFiles(out, finished.map((outcome) => outcome.report));
-      progress.info(`interrupted after ${finished.length}/${submissions.length} graded: ${files.csv}, ${files.junit}`);
+      const files = writeRunFiles(out, [...folders.keys()].map((outcome) => outcome.report));
+      progress.info(`interrupted after ${folders.size}/${submissions.length} graded: ${files.csv}, ${files.junit}`);
     },
   );
   const results = await runBatch(
@@ -121,7 +120,6 @@ export async function grade(cli: CommandLine): Promise<number> {
         : await labs.with(labName, () => gradeSubmission(submission.path, { seed, lang, weights: rubricWeights(rubric, lang), keepalivedCheck, labName, timeoutMs, progress: silentProgress, reportDir: path.join(out, id, 'scenario') }));
       const graded = { ...outcome, report: applyRubric(outcome.report, rubric, lang) };
       folders.set(graded, writeGrade(out, graded, lang));
-      finished.push(graded);
       return graded;
     },
     (state) => progress.info(formatBatchProgress(state)),
