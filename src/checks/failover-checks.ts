@@ -38,12 +38,23 @@ function instant(events: TimelineEvent[], predicate: (event: TimelineEvent) => b
   return events.find(predicate)?.t;
 }
 
+/**
+ * When a fault (or its revert) took effect: by the time its command returned on the node, or at the
+ * first consequence its node showed (VIP, keepalived state) while the command ran, if one came first.
+ */
+function faultInstant(events: TimelineEvent[], action: 'inject' | 'revert'): number | undefined {
+  const fault = events.find((e): e is Extract<TimelineEvent, { kind: 'fault' }> => e.kind === 'fault' && e.action === action);
+  if (fault?.startedAt === undefined) return fault?.t;
+  const { startedAt, node, t } = fault;
+  return instant(events, (e) => (e.kind === 'vip' || e.kind === 'vrrp-state') && e.node === node && e.t >= startedAt && e.t < t) ?? t;
+}
+
 export function measure(result: ScenarioResult): FailoverMeasures {
   const { events, vrrp } = result;
   const loadStart = instant(events, (e) => e.kind === 'phase' && e.name === 'load-start') ?? result.startedAt;
   const loadEnd = instant(events, (e) => e.kind === 'phase' && e.name === 'load-end') ?? result.endedAt;
-  const faultAt = instant(events, (e) => e.kind === 'fault' && e.action === 'inject') ?? loadEnd;
-  const revertAt = instant(events, (e) => e.kind === 'fault' && e.action === 'revert') ?? loadEnd;
+  const faultAt = faultInstant(events, 'inject') ?? loadEnd;
+  const revertAt = faultInstant(events, 'revert') ?? loadEnd;
   const takeoverAt = vipAddedAt(events, vrrp.backup, faultAt);
   const failbackAt = vipAddedAt(events, vrrp.master, revertAt);
   // The longest stretch of the load without a successful answer.

@@ -21,7 +21,8 @@ export function ownFaults(result: ScenarioResult): OwnFault[] {
   const faults = events.filter((event): event is Extract<TimelineEvent, { kind: 'fault' }> => event.kind === 'fault');
   const explained = (node: string, t: number) =>
     faults.some((inject) => {
-      if (inject.action !== 'inject' || inject.node !== node || t < inject.t) return false;
+      // From when its command began on the node: keepalived may log FAULT before the command returns.
+      if (inject.action !== 'inject' || inject.node !== node || t < (inject.startedAt ?? inject.t)) return false;
       const revert = faults.find((event) => event.action === 'revert' && event.node === node && event.t >= inject.t);
       return revert === undefined || t <= revert.t + FAULT_LOG_GRACE_MS;
     });

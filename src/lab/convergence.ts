@@ -29,10 +29,16 @@ export async function waitForConvergence(spec: LabSpec, sessions: Map<string, Co
   let last = '';
   for (;;) {
     const probes = new Map<string, NodeProbe>();
+    const silence = new Map<string, string>();
     for (const node of balancers(spec)) {
       const ssh = sessions.get(node.name);
       // One slow answer (a busy uml node) is no verdict: only the deadline is.
-      const probe = ssh ? await probeNode(spec, node, ssh).catch(() => undefined) : undefined;
+      const probe = ssh
+        ? await probeNode(spec, node, ssh).catch((error: unknown) => {
+            silence.set(node.name, error instanceof LabError ? error.code : error instanceof Error ? error.message : String(error));
+            return undefined;
+          })
+        : undefined;
       if (probe) probes.set(node.name, probe);
     }
     const holders = [...probes].filter(([, probe]) => probe.holdsVip);
@@ -47,7 +53,7 @@ export async function waitForConvergence(spec: LabSpec, sessions: Map<string, Co
     last = balancers(spec)
       .map(({ name }) => {
         const probe = probes.get(name);
-        return probe ? `${name} ${probe.keepalived}${probe.holdsVip ? ' with the VIP' : ''}` : `${name} did not answer`;
+        return probe ? `${name} ${probe.keepalived}${probe.holdsVip ? ' with the VIP' : ''}` : `${name} did not answer${silence.has(name) ? ` (${silence.get(name)})` : ''}`;
       })
       .join(', ');
     if (preempting) last += ` (${preempting} has the higher priority and preemption is on: it should take the VIP)`;

@@ -21,9 +21,12 @@ function probeScript(spec: LabSpec, node: LabNode): string {
   if (node.role === 'balancer') {
     parts.push(
       `echo '${marker}keepalived'`,
-      // SIGUSR1 makes keepalived write its state; wait until the dump is complete.
-      'pid=$(cat /run/keepalived.pid 2>/dev/null) && kill -0 "$pid" 2>/dev/null && { rm -f /tmp/keepalived.data; kill -USR1 "$pid";' +
-        " for i in $(seq 1 30); do grep -qs 'Interfaces >' /tmp/keepalived.data && break; sleep 0.1; done; cat /tmp/keepalived.data; } || echo STOPPED",
+      // SIGUSR1 makes keepalived write its state; wait until the dump is complete. Shell builtins
+      // only, but for sleep: a process start is what a busy uml node is slowest at, and a probe
+      // abandoned by its caller's timeout still runs to its end (bounded: 30 tries, 10 s).
+      'read -r pid < /run/keepalived.pid 2>/dev/null && kill -0 "$pid" 2>/dev/null && { : > /tmp/keepalived.data; kill -USR1 "$pid"; dump=;' +
+        " for ((i = 0; i < 30 && SECONDS < 10; i++)); do sleep 0.1; dump=; while IFS= read -r line; do dump+=\"$line\"$'\\n'; done < /tmp/keepalived.data; [[ $dump == *'Interfaces >'* ]] && break; done;" +
+        ' printf %s "$dump"; } || echo STOPPED',
       `echo '${marker}ipvs'`,
       'ipvsadm -Ln --stats 2>/dev/null || true',
     );

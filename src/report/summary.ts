@@ -51,7 +51,9 @@ function describeEvent(event: TimelineEvent): string {
     case 'vrrp-state':
       return `${event.node}: keepalived ${event.source === 'dump' ? 'is' : 'enters'} ${event.state}`;
     case 'fault':
-      return `fault ${event.action === 'inject' ? 'injected' : 'reverted'}: ${event.detail ?? `${event.fault} on ${event.node}`}${event.ok ? '' : ' (FAILED)'}`;
+      return `fault ${event.action === 'inject' ? 'injected' : 'reverted'}: ${event.detail ?? `${event.fault} on ${event.node}`}${event.ok ? '' : ' (FAILED)'}${
+        event.ok && event.issuedAt !== undefined ? ` (in effect ${((event.t - event.issuedAt) / 1000).toFixed(2)} s after it was sent)` : ''
+      }`;
     case 'phase':
       return event.name === 'load-start' ? 'load starts' : 'load ends';
     default:

@@ -7,9 +7,10 @@ import { parseIpvsadmStats } from '../parse/ipvsadm-stats.js';
 import type { Communicator } from '../ssh/communicator.js';
 import { backends, balancers, type LabSpec } from '../spec/types.js';
 import type { Progress } from '../util/progress.js';
-import type { Fault } from './faults/fault.js';
+import type { Fault, FaultTiming } from './faults/fault.js';
 import { linkDown } from './faults/link-down.js';
 import { watchBalancer } from './monitors.js';
+import { readNodeClock, type NodeClock } from './node-clock.js';
 import type { LoadMode, LoadSummary, ScenarioResult, TimelineEvent, VrrpParameters } from './timeline.js';
 
 export interface ScenarioPlan {
@@ -68,6 +69,7 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
   const record = (event: TimelineEvent) => events.push(event);
   const sessions = new Map<string, Communicator>();
   const watchers: { stop: () => Promise<void> }[] = [];
+  const clocks = new Map<string, NodeClock>();
   const ipvsText: ScenarioResult['ipvsText'] = {};
   const startedAt = Date.now();
   let load: LoadSummary | undefined;
@@ -86,13 +88,14 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
   try {
     await progress.step('watching the balancers', async () => {
       for (const node of balancers(spec)) sessions.set(node.name, await connectNode(paths, meta, node.name));
+      for (const [node, ssh] of sessions) clocks.set(node, await readNodeClock(ssh));
       // Watch first, then read the starting state: no transition can fall between the two.
       for (const [node, ssh] of sessions) {
         watchers.push(
           watchBalancer(
             ssh,
             node,
-            { interfaceName: spec.lab.interface, vip: spec.vip.address, instance: spec.vrrp.instance, seconds: plan.durationSeconds + 60 },
+            { interfaceName: spec.lab.interface, vip: spec.vip.address, instance: spec.vrrp.instance, seconds: plan.durationSeconds + 60, clock: clocks.get(node)! },
             record,
           ),
         );
@@ -122,6 +125,35 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
         record,
       );
       const faultSession = sessions.get(fault.node)!;
+      const faultClock = clocks.get(fault.node)!;
+      // A fault is stamped when its command ran on the node (see measure() for how the two are used).
+      const stamped = async (action: 'inject' | 'revert', apply: () => Promise<FaultTiming>) => {
+        const issuedAt = Date.now();
+        const base = { kind: 'fault', action, fault: fault.name, node: fault.node, issuedAt, ...(action === 'inject' ? { detail: fault.describe() } : {}) } as const;
+        try {
+          const timing = await apply();
+          const arrivedAt = Date.now();
+          const startedAt = timing.startedAt === undefined ? undefined : faultClock.toLocal(timing.startedAt, arrivedAt);
+          record({ ...base, t: faultClock.toLocal(timing.doneAt, arrivedAt), ok: true, ...(startedAt === undefined ? {} : { startedAt }) });
+        } catch (error) {
+          record({ ...base, t: issuedAt, ok: false });
+          throw error;
+        }
+      };
+      // A session lost mid-scenario must not leave the fault in place for whatever runs next.
+      const revert = async () => {
+        try {
+          return await fault.revert(faultSession);
+        } catch (error) {
+          if (error instanceof LabError && error.code === 'REMOTE_COMMAND_FAILED') throw error;
+          const fresh = await connectNode(paths, meta, fault.node);
+          try {
+            return await fault.revert(fresh);
+          } finally {
+            fresh.close();
+          }
+        }
+      };
       let injected = false;
       try {
         // Snapshot a little before the fault: a process start on a uml node briefly stalls its
@@ -129,20 +161,16 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
         await sleep(loadStart + plan.faultAt * 1000 - 1_200 - Date.now());
         for (const [node, text] of await snapshot('before-fault')) ipvsText[node] = { before: text, after: '' };
         await sleep(loadStart + plan.faultAt * 1000 - Date.now());
-        record({ t: Date.now(), kind: 'fault', action: 'inject', fault: fault.name, node: fault.node, ok: true, detail: fault.describe() });
         injected = true;
-        await fault.inject(faultSession);
+        await stamped('inject', () => fault.inject(faultSession));
         await sleep(ipvsSettleMs);
         await snapshot('after-fault-settled');
         await sleep(loadStart + plan.revertAt * 1000 - 300 - Date.now());
         await snapshot('before-revert');
         await sleep(loadStart + plan.revertAt * 1000 - Date.now());
       } finally {
-        if (injected) {
-          // Revert always runs, also when the load or a snapshot failed.
-          const ok = await fault.revert(faultSession).then(() => true, () => false);
-          record({ t: Date.now(), kind: 'fault', action: 'revert', fault: fault.name, node: fault.node, ok });
-        }
+        // Revert always runs, also when the load or a snapshot failed.
+        if (injected) await stamped('revert', revert).catch(() => undefined);
       }
       const summary = await running.finished;
       record({ t: Date.now(), kind: 'phase', name: 'load-end' });

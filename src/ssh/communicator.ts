@@ -166,15 +166,26 @@ export class Communicator {
     const sftp = await new Promise<ssh2.SFTPWrapper>((resolve, reject) =>
       this.client.sftp((error, session) => (error ? reject(new LabError('UPLOAD_FAILED', `no SFTP on ${this.node}`, { cause: error })) : resolve(session))),
     );
+    // ssh2 never calls a pending write back when the connection drops: the upload would hang.
+    let onClose = () => undefined as void;
+    const dropped = new Promise<never>((_resolve, reject) => {
+      onClose = () => reject(new LabError('UPLOAD_FAILED', `the SSH connection to ${this.node} closed during an upload to ${remoteDir}`));
+      this.client.once('close', onClose);
+    });
     try {
       for (const [name, content] of Object.entries(files)) {
-        await new Promise<void>((resolve, reject) =>
-          sftp.writeFile(`${remoteDir}/${name}`, content, { mode }, (error) =>
-            error ? reject(new LabError('UPLOAD_FAILED', `cannot write ${remoteDir}/${name} on ${this.node}`, { cause: error })) : resolve(),
+        await Promise.race([
+          dropped,
+          new Promise<void>((resolve, reject) =>
+            sftp.writeFile(`${remoteDir}/${name}`, content, { mode }, (error) =>
+              error ? reject(new LabError('UPLOAD_FAILED', `cannot write ${remoteDir}/${name} on ${this.node}`, { cause: error })) : resolve(),
+            ),
           ),
-        );
+        ]);
       }
     } finally {
+      this.client.off('close', onClose);
+      dropped.catch(() => undefined);
       sftp.end();
     }
   }

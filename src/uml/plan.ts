@@ -104,8 +104,12 @@ function plannedNode(
     'root=/dev/ubda',
     'rw',
     // The raw transport reads a veth end in the sandbox: no /dev/net/tun, so no root needed.
-    `vec0:transport=raw,ifname=${links[0]?.guestEnd}`,
-    `vec1:transport=raw,ifname=${links[1]?.guestEnd}`,
+    // gro=1: the host hands a veth's TCP data over in GSO frames of up to 64 KiB; without it uml
+    // reads them into MTU-sized buffers and the truncated segments are lost ("Incoming GSO frames
+    // and GRO disabled" on the console), so an SSH session with more than a segment in flight
+    // stalled in retransmission back-off until it was dropped (balancers stopped answering).
+    `vec0:transport=raw,ifname=${links[0]?.guestEnd},gro=1`,
+    `vec1:transport=raw,ifname=${links[1]?.guestEnd},gro=1`,
     `lab.if=${managementInterface(spec)}/vec0/${managementAddress}/${spec.management.prefix}`,
     `lab.if=${spec.lab.interface}/vec1/${node.address}/${spec.lab.prefix}`,
     `lab.key=${publicKeyBlob}`,

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { failoverChecks, measure } from '../../src/checks/failover-checks.js';
+import { ownFaults } from '../../src/checks/own-faults.js';
 import { firstSynRetryAfter, masterDownInterval, nextRetransmissionAfter, outageBound, skewTime, takeoverWindow, worstRetransmissionAfter } from '../../src/checks/vrrp-timing.js';
 import type { ScenarioResult, TimelineEvent } from '../../src/scenario/timeline.js';
 import { fixture } from '../helpers.js';
@@ -52,6 +53,21 @@ describe('failover checks over a recorded timeline', () => {
     expect(m.failoverSeconds).to.be.within(2.8, 4.3);
     expect(m.failbackSeconds).to.be.within(2.6, 4.2);
     expect(m.outageSeconds).to.be.greaterThan(0.5).and.below(8);
+  });
+
+  it("time a fault from when it took effect on its node: keepalived's FAULT, logged before the command returned, bounds it", () => {
+    const stamped = JSON.parse(fixture('failover-result-node-stamped-uml.json')) as ScenarioResult;
+    const start = stamped.events.find((event) => event.kind === 'phase' && event.name === 'load-start')!.t;
+    const inject = stamped.events.find((event) => event.kind === 'fault' && event.action === 'inject')!;
+    const seconds = (t: number) => Math.round(t - start) / 1000;
+    const m = measure(stamped);
+    expect([seconds(m.faultAt), seconds(m.revertAt)]).to.deep.equal([5.184, 15.636]);
+    expect(inject.kind === 'fault' && [seconds(inject.issuedAt!), seconds(inject.startedAt!), seconds(inject.t)]).to.deep.equal([5, 5.12, 5.193]);
+    expect(verdicts(stamped)).to.deep.equal({ 'before-fault': true, failover: true, balance: true, continuity: true, 'split-brain': true, failback: true });
+    expect(ownFaults(stamped), 'the FAULT that came before the command returned is the fault\'s own').to.deep.equal([]);
+    // Without the node's start stamp (a result recorded before it was kept) the command's return is the instant.
+    if (inject.kind === 'fault') delete inject.startedAt;
+    expect(seconds(measure(stamped).faultAt)).to.equal(5.193);
   });
 
   it('fail the failover when the backup takes the VIP too late', () => {

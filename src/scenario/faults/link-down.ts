@@ -1,17 +1,19 @@
+import { parseEpochRealtime } from '../../parse/node-time.js';
 import type { Communicator } from '../../ssh/communicator.js';
-import type { Fault } from './fault.js';
+import type { Fault, FaultTiming } from './fault.js';
 
 /** The seed's fault: `ip link set down eth1` on a node; the management link (eth0) stays up. */
 export function linkDown(node: string, interfaceName: string): Fault {
+  const setLink = async (ssh: Communicator, state: 'up' | 'down'): Promise<FaultTiming> => {
+    const { stdout } = await ssh.execChecked(`started=$EPOCHREALTIME; ip link set ${state} ${interfaceName} && echo "$started $EPOCHREALTIME"`);
+    const [startedAt, doneAt] = stdout.trim().split(' ').map(parseEpochRealtime);
+    return { startedAt, doneAt };
+  };
   return {
     name: 'link-down',
     node,
     describe: () => `ip link set down ${interfaceName} on ${node}`,
-    async inject(ssh: Communicator) {
-      await ssh.execChecked(`ip link set down ${interfaceName}`);
-    },
-    async revert(ssh: Communicator) {
-      await ssh.execChecked(`ip link set up ${interfaceName}`);
-    },
+    inject: (ssh) => setLink(ssh, 'down'),
+    revert: (ssh) => setLink(ssh, 'up'),
   };
 }
