@@ -81,18 +81,26 @@ export function labSpecFromSubmission(seed: LabSpec, result: StaticResult, labNa
 }
 
 /**
+ * The seed's scenario at half its rate: a grader's lab gets one CPU (grade.ts caps each lab at
+ * min(cores - 1, cores / jobs)) where lab:failover's gets the machine, and at 200 requests/s two
+ * such labs on two cores starved their balancers (seen: the seed's `systemctl status nginx`
+ * track_script outlasting its 2-s interval, so correct configs went to FAULT by themselves).
+ */
+const gradingScenario: ScenarioPlan = { ...seedScenario, rate: seedScenario.rate / 2 };
+
+/**
  * The seed scenario, with the load kept on after the revert until a returning master's own health
  * checkers can have re-added the real servers they dropped while its link was down (keepalived
  * checks again only after delay_loop): until then it holds the VIP with no real server to send to.
  */
 function gradingPlan(result: StaticResult, spec: LabSpec, notes: string[]): ScenarioPlan {
-  if (spec.service.ipvs !== 'keepalived') return seedScenario;
+  if (spec.service.ipvs !== 'keepalived') return gradingScenario;
   const recovery = Math.max(0, ...result.roles.flatMap((role) => role.config.config.virtualServers.flatMap((server) => server.realServers.map((real) => real.recoverySeconds ?? 0))));
-  const seedAfterRevert = seedScenario.durationSeconds - seedScenario.revertAt;
+  const seedAfterRevert = gradingScenario.durationSeconds - gradingScenario.revertAt;
   const afterRevert = Math.max(seedAfterRevert, Math.min(recovery, MAX_CHECKER_WAIT_SECONDS) + ANSWERS_AFTER_RECOVERY_SECONDS);
-  if (afterRevert === seedAfterRevert) return seedScenario;
+  if (afterRevert === seedAfterRevert) return gradingScenario;
   notes.push(`the load runs ${afterRevert} s after the link returns (the seed's scenario: ${seedAfterRevert} s): the health checkers re-add real servers within delay_loop + connect_timeout = ${recovery} s${recovery > MAX_CHECKER_WAIT_SECONDS ? `, of which the grader waits ${MAX_CHECKER_WAIT_SECONDS} s` : ''}`);
-  return { ...seedScenario, durationSeconds: seedScenario.revertAt + afterRevert };
+  return { ...gradingScenario, durationSeconds: gradingScenario.revertAt + afterRevert };
 }
 
 function roleOf(roles: RoleAssignment[], balancer: 'balancer1' | 'balancer2'): RoleAssignment | undefined {

@@ -113,6 +113,18 @@ describe('lab:grade: the submissions corpus graded for real, as one batch with -
     expect(mismatches, mismatches.join('\n')).to.deep.equal([]);
   });
 
+  it("runs the scenario once more when the balancers went to FAULT by themselves, and says so (hostile-busy's track_script)", () => {
+    const folders = readdirSync(out).filter((entry) => statSync(path.join(out, entry)).isDirectory());
+    const busy = folders.find((folder) => {
+      const grade = JSON.parse(readFileSync(path.join(out, folder, 'grade.json'), 'utf8')) as { submission: string };
+      return caseOf.get(grade.submission) === 'hostile-busy';
+    });
+    expect(busy, 'the hostile-busy case was graded').not.to.equal(undefined);
+    const feedback = readFileSync(path.join(out, busy!, 'feedback.md'), 'utf8');
+    expect(feedback).to.match(/in a first run of the scenario the balancers went to FAULT by themselves \\?\(balancer[12] at \d+\.\d\d s/);
+    expect(feedback).to.include('the scenario ran once more');
+  });
+
   it('grades the good answer the same three times', () => {
     const [, ...rows] = parseCsv(readFileSync(path.join(out, 'grades.csv'), 'utf8'));
     const seeds = rows.filter((row) => caseOf.get(row[0] ?? '') === 'seed-answer');

@@ -33,6 +33,7 @@ export const FEEDBACK_TEXT = {
     scenario: 'Failover run',
     ipvs: 'IPVS counters (`ipvsadm -Ln --stats`)',
     logs: 'Node logs',
+    labNotes: 'How the lab was set up and run',
   },
   ru: {
     heading: 'Домашнее задание 3.8: {verdict} — {score} из {max} баллов',
@@ -65,6 +66,7 @@ export const FEEDBACK_TEXT = {
     scenario: 'Проверка переключения',
     ipvs: 'Счётчики IPVS (`ipvsadm -Ln --stats`)',
     logs: 'Журналы нод',
+    labNotes: 'Как стенд был собран и запущен (на английском)',
   },
 } as const satisfies Record<Lang, FeedbackWords>;
 

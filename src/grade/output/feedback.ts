@@ -66,6 +66,7 @@ function labSection({ evidence }: GradedSubmission, words: Words): string {
   if (evidence.ipvsStats.length > 0) {
     parts.push(`### ${words.ipvs}\n\n${evidence.ipvsStats.map(({ title, text }) => `${escapeInline(title)}:\n\n${codeBlock(text)}`).join('\n\n')}`);
   }
+  if (evidence.labNotes.length > 0) parts.push(`### ${words.labNotes}\n\n${evidence.labNotes.map((note) => `- ${escapeInline(note)}`).join('\n')}`);
   if (evidence.nodeLogs.length > 0) {
     parts.push(`### ${words.logs}\n\n${evidence.nodeLogs.map(({ node, lines }) => `${escapeInline(node)}:\n\n${codeBlock(lines.join('\n'))}`).join('\n\n')}`);
   }
