@@ -57,9 +57,10 @@ describe('grade output: batches', () => {
     expect(await runBatch([], 4, async () => 1)).to.deep.equal([]);
   });
 
-  it('defaultJobs: limited by cores and by free memory (4 × 260 MB a lab), at least 1', () => {
+  it('defaultJobs: limited by cores (two a lab) and by free memory (4 × 260 MB a lab), at least 1', () => {
     expect(defaultJobs({ cores: 8, freeBytes: 3 * LAB_MEMORY_BYTES + 1 })).to.equal(3);
-    expect(defaultJobs({ cores: 2, freeBytes: 64 * LAB_MEMORY_BYTES })).to.equal(2);
+    expect(defaultJobs({ cores: 8, freeBytes: 64 * LAB_MEMORY_BYTES })).to.equal(4);
+    expect(defaultJobs({ cores: 2, freeBytes: 64 * LAB_MEMORY_BYTES })).to.equal(1);
     expect(defaultJobs({ cores: 1, freeBytes: 0 })).to.equal(1);
     expect(defaultJobs()).to.be.at.least(1);
   });
