@@ -126,7 +126,11 @@ function serve(plan: SandboxPlan, nodes: RunningNode[], startedAt: string): net.
           if (rest.length > 0) upstream.write(rest);
           client.pipe(upstream).pipe(client);
         });
-        upstream.on('error', () => client.destroy());
+        // The client sees only a closed stream ("Connection lost before handshake"): the log keeps why.
+        upstream.on('error', (error: NodeJS.ErrnoException) => {
+          log(`connection to ${request.host}:${request.port} failed: ${error.code ?? error.message}`);
+          client.destroy();
+        });
         client.on('error', () => upstream.destroy());
       } else if (request.op === 'restart') {
         restartNode(plan, nodes, request.node).then(
