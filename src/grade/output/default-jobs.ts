@@ -3,7 +3,7 @@ import os from 'node:os';
 /**
  * What one lab takes: four nodes of ~260 MB each, and two cores. Measured on a 2-core host: with
  * two labs at once, nodes missed the 90-s SSH deadline at boot and correct balancers went to FAULT
- * by themselves (10 of 34 submissions misgraded); one lab at a time graded them right.
+ * by themselves (10 of the first 34 submissions misgraded); one lab at a time, 2 of the first 21.
  */
 export const LAB_MEMORY_BYTES = 4 * 260 * 1024 * 1024;
 export const LAB_CORES = 2;
