@@ -48,14 +48,14 @@ export async function runLabStage(lab: SubmissionLab, configs: Record<string, Ch
     // 2-s interval with two labs on two cores): the scenario runs once more, and a configuration
     // at fault fails again. The grade is the second run's; the note keeps the first's FAULTs.
     const selfFaults = ownFaults(run.result);
+    const runNotes = [...notes];
     if (selfFaults.length > 0 && stillWanted()) {
       const when = selfFaults.map((fault) => `${fault.node} at ${fault.at.toFixed(2)} s`).join(', ');
       run = await runFailover(paths, up.meta, lab.plan, progress, reportDir);
       const again = ownFaults(run.result).length > 0 ? 'they did so again' : 'they did not';
-      const note = `in a first run of the scenario the balancers went to FAULT by themselves (${when}), as a busy host can make them: the scenario ran once more (${again}) and the grade is the second run's`;
-      return { result: { kind: 'ran', scenario: run.result, notes: [...notes, note] }, summary: run.summary };
+      runNotes.push(`in a first run of the scenario the balancers went to FAULT by themselves (${when}), as a busy host can make them: the scenario ran once more (${again}) and the grade is the second run's`);
     }
-    return { result: { kind: 'ran', scenario: run.result, notes }, summary: run.summary };
+    return { result: { kind: 'ran', scenario: run.result, notes: runNotes }, summary: run.summary };
   } catch (error) {
     if (!(error instanceof LabError)) throw error;
     const rejected = error.code === 'KEEPALIVED_CONFIG_REJECTED' ? error.details : undefined;
