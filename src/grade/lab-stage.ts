@@ -1,4 +1,3 @@
-import { ownFaults } from '../checks/own-faults.js';
 import { LabError } from '../errors.js';
 import { upLab } from '../lab/up.js';
 import { labPaths } from '../lab/state.js';
@@ -9,6 +8,7 @@ import type { Progress } from '../util/progress.js';
 import { findingsFromKeepalivedCheck, type CheckedConfig } from './keepalived-check-output.js';
 import { collectNodeLogs, type NodeLog } from './lab-node-logs.js';
 import type { SubmissionLab } from './lab-spec.js';
+import { gradedRun, whyRunAgain } from './second-run.js';
 import type { RawFinding } from './types.js';
 
 /**
@@ -43,17 +43,21 @@ export async function runLabStage(lab: SubmissionLab, configs: Record<string, Ch
     });
     if (!stillWanted()) throw new LabError('GRADE_CANCELLED', 'the grader stopped waiting for this lab');
     let run = await runFailover(paths, up.meta, lab.plan, progress, reportDir);
-    // A balancer that goes to FAULT by itself is the submission's doing (a failing or slow
-    // track_script) or a starved host's (seen: the seed's `systemctl status nginx` outlasting its
-    // 2-s interval with two labs on two cores): the scenario runs once more, and a configuration
-    // at fault fails again. The grade is the second run's; the note keeps the first's FAULTs.
-    const selfFaults = ownFaults(run.result);
+    // A failed criterion or a FAULT nobody caused may be the host's noise: see whyRunAgain.
     const runNotes = [...notes];
-    if (selfFaults.length > 0 && stillWanted()) {
-      const when = selfFaults.map((fault) => `${fault.node} at ${fault.at.toFixed(2)} s`).join(', ');
-      run = await runFailover(paths, up.meta, lab.plan, progress, reportDir);
-      const again = ownFaults(run.result).length > 0 ? 'they did so again' : 'they did not';
-      runNotes.push(`in a first run of the scenario the balancers went to FAULT by themselves (${when}), as a busy host can make them: the scenario ran once more (${again}) and the grade is the second run's`);
+    if (whyRunAgain(run.result) !== undefined && stillWanted()) {
+      const first = run;
+      progress.info(`${spec.name}: ${whyRunAgain(first.result)}; running the scenario once more`);
+      try {
+        const second = await runFailover(paths, up.meta, lab.plan, progress, reportDir && `${reportDir}-second-run`);
+        const graded = gradedRun(first.result, second.result);
+        run = graded.run === 'first' ? first : second;
+        runNotes.push(graded.note);
+      } catch (error) {
+        // The first run is a whole result: a second one that broke off does not take it away.
+        if (!(error instanceof LabError)) throw error;
+        runNotes.push(`${whyRunAgain(first.result)}: the scenario ran once more but broke off (${error.code}: ${error.message.split('\n')[0]}); the grade is the first run's`);
+      }
     }
     return { result: { kind: 'ran', scenario: run.result, notes: runNotes }, summary: run.summary };
   } catch (error) {

@@ -1,4 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LabError } from '../errors.js';
 import { cachedBoxImage, ensureBoxImage } from '../box/image.js';
@@ -11,10 +10,9 @@ import type { LabSpec } from '../spec/types.js';
 import type { Progress } from '../util/progress.js';
 import { umlSshTarget } from './access.js';
 import { sandboxPlan, umidOf } from './plan.js';
+import { bootProgress } from './boot-progress.js';
 import { applyCpuLimit, enforceCpuLimit } from './cpu-limit.js';
 import { restartSandboxNode, startSandbox, waitForSandbox } from './sandbox.js';
-
-const sshTimeoutMs = 90_000;
 
 /** Starts the lab's sandbox and uml nodes and provisions them over SSH. Returns with the lab's state written. */
 export async function startUmlLab(spec: LabSpec, paths: LabPaths, files: Map<string, Record<string, string>>, progress: Progress): Promise<{ meta: LabMeta; boxBuilt: boolean }> {
@@ -48,37 +46,57 @@ export async function startUmlLab(spec: LabSpec, paths: LabPaths, files: Map<str
 }
 
 /**
- * How long a node may take to answer SSH before it is booted once more from a fresh disk. Nodes
- * answer in 5-15 s (up to ~30 s with two labs starting on 2 cores); a rare boot hangs instead.
+ * When a node that has not answered SSH is first looked at (FAILOVER_LAB_BOOT_DEADLINE). Nodes
+ * answer in 5-30 s with one lab on 2 cores; with two labs booting at once every node of both was
+ * still in early systemd units after 45 s (CI), so a boot that still progresses is waited for
+ * (looked at again every 15 s, up to 4 × the deadline), and only a stuck one is restarted.
  */
 function bootDeadlineMs(): number {
   const seconds = Number(process.env.FAILOVER_LAB_BOOT_DEADLINE ?? 45);
   return (Number.isFinite(seconds) && seconds > 0 ? seconds : 45) * 1000;
 }
 
+const bootRecheckMs = 15_000;
+const slowBootFactor = 4;
+
 /**
- * Waits for a node's sshd. A node that misses the boot deadline is restarted once with a fresh
- * disk (saying so), so one stuck boot does not fail a whole lab or a batch of them.
+ * Waits for a node's sshd. A node whose boot is stuck (see bootProgress), or still not done after
+ * 4 × the deadline, is restarted once with a fresh disk (saying so), so one stuck boot does not
+ * fail a whole lab or a batch of them.
  */
 async function waitForNodeSsh(paths: LabPaths, meta: LabMeta, node: string, progress: Progress): Promise<Communicator> {
   const consoleLog = path.join(paths.nodeDir(node), 'console.log');
+  const target = umlSshTarget(paths, nodeAccess(meta, node));
   const deadline = bootDeadlineMs();
-  try {
-    return await Communicator.waitReady(umlSshTarget(paths, nodeAccess(meta, node)), deadline);
-  } catch (error) {
-    if (!(error instanceof LabError) || error.code !== 'NODE_TIMEOUT') throw error;
-    const stuck = lastConsoleLine(consoleLog);
-    progress.info(`${node} did not answer SSH within ${deadline / 1000} s${stuck ? ` (its console last said: ${stuck})` : ''}: restarting it once with a fresh disk`);
-    const restarted = await restartSandboxNode(paths, umidOf(meta.name, node), node);
-    const firstLog = consoleLog.replace(/\.log$/, `.${restarted.restarts}.log`);
-    return Communicator.waitReady(umlSshTarget(paths, nodeAccess(meta, node)), sshTimeoutMs, () => `it was restarted once after ${deadline / 1000} s; its console logs are ${firstLog} and ${consoleLog}`);
+  let restartNote: string | undefined;
+  let waited = 0;
+  let next = deadline;
+  for (;;) {
+    try {
+      return await Communicator.waitReady(target, next);
+    } catch (error) {
+      if (!(error instanceof LabError) || error.code !== 'NODE_TIMEOUT') throw error;
+      waited += next;
+      const boot = bootProgress(consoleLog);
+      if (!boot.stuck && waited < deadline * slowBootFactor) {
+        next = bootRecheckMs;
+        continue;
+      }
+      const why = boot.stuck ? boot.why : 'it is still booting';
+      const said = boot.lastLine ? `; its console last said: ${boot.lastLine}` : '';
+      if (restartNote !== undefined) {
+        throw new LabError('NODE_TIMEOUT', `${node} did not accept SSH within ${waited / 1000} s of its restart (${why}${said})\n${restartNote}`, {
+          cause: error.cause,
+          hint: error.hint,
+        });
+      }
+      progress.info(`${node} did not answer SSH within ${waited / 1000} s (${why}${said}): restarting it once with a fresh disk`);
+      const restarted = await restartSandboxNode(paths, umidOf(meta.name, node), node);
+      restartNote = `it was restarted once after ${waited / 1000} s; its console logs are ${consoleLog.replace(/\.log$/, `.${restarted.restarts}.log`)} and ${consoleLog}`;
+      waited = 0;
+      next = deadline;
+    }
   }
-}
-
-function lastConsoleLine(file: string): string | undefined {
-  if (!existsSync(file)) return undefined;
-  const lines = readFileSync(file, 'utf8').split(/\r?\n|\r/).map((line) => line.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').trim()).filter(Boolean);
-  return lines.at(-1)?.slice(0, 160);
 }
 
 /**

@@ -79,6 +79,17 @@ describe("lab:grade: the submissions corpus graded for real, as one batch at the
 
   after(() => rmSync(work, { recursive: true, force: true }));
 
+  /** The grade.json written for the submission given as `submission`. */
+  function gradeOf(submission: string): { submission: string; criteria: { id: string; pass: boolean; message: string }[] } | undefined {
+    for (const folder of readdirSync(out)) {
+      const file = path.join(out, folder, 'grade.json');
+      if (!existsSync(file)) continue;
+      const grade = JSON.parse(readFileSync(file, 'utf8')) as { submission: string; criteria: { id: string; pass: boolean; message: string }[] };
+      if (grade.submission === submission) return grade;
+    }
+    return undefined;
+  }
+
   it('gives every submission its row, its grade.json and feedback.md; exits 1 as some fail; no stack trace', () => {
     expect(result.code, result.stderr).to.equal(1);
     expect(noStackTrace(result.stderr), result.stderr).to.equal(true);
@@ -108,7 +119,9 @@ describe("lab:grade: the submissions corpus graded for real, as one batch at the
       const failing = judged.filter((id) => row[header!.indexOf(id)] !== '1');
       const verdicts: string[] = [expected.verdict].flat();
       if (!verdicts.includes(row[1] ?? '') || failing.join(',') !== judged.filter((id) => expected.failing.includes(id as never)).join(',')) {
-        mismatches.push(`${name}: ${row[1]} failing [${failing.join(', ')}], expected ${verdicts.join(' or ')} failing [${expected.failing.join(', ')}]`);
+        // What the grader said goes with it: a CI log is all there is of a mismatch.
+        const said = gradeOf(row[0] ?? '')?.criteria.filter((criterion) => !criterion.pass).map((criterion) => `\n    ${criterion.id}: ${criterion.message.slice(0, 400)}`).join('') ?? '';
+        mismatches.push(`${name}: ${row[1]} failing [${failing.join(', ')}], expected ${verdicts.join(' or ')} failing [${expected.failing.join(', ')}]${said}`);
       }
     }
     expect(mismatches, mismatches.join('\n')).to.deep.equal([]);

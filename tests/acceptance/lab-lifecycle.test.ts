@@ -5,7 +5,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { clientSocket, connectNode, withNodes } from '../../src/lab/access.js';
 import { httpGet } from '../../src/lab/http-probe.js';
-import { labStatus } from '../../src/lab/status.js';
 import { labPaths, requireLabMeta } from '../../src/lab/state.js';
 import { parseIpvsadmStats } from '../../src/parse/ipvsadm-stats.js';
 import { vagrant } from '../../src/vagrant/cli.js';
@@ -38,16 +37,35 @@ describe('the uml lab, end to end (acceptance)', function () {
     expect(hostNetworkSnapshot()).to.equal(hostNetworkBefore);
   });
 
-  it('shows balancer1 as MASTER holding the VIP and balancer2 as BACKUP without it', async () => {
-    const status = await labStatus(lab);
-    const byName = new Map(status.nodes.map((node) => [node.name, node]));
-    expect(byName.get('balancer1')).to.include({ state: 'running', keepalived: 'MASTER', holdsVip: true, ipvsService: true });
-    expect(byName.get('balancer2')).to.include({ state: 'running', keepalived: 'BACKUP', holdsVip: false, ipvsService: true });
-    expect(byName.get('backend1')).to.include({ state: 'running', holdsVip: false });
-    expect(status.vipHolders).to.deep.equal(['balancer1']);
-    const table = await runCli(['status', '--name', lab]);
-    expect(table.code).to.equal(0);
-    expect(table.stdout).to.match(/balancer1\s+balancer\s+running\s+10\.99\.0\.10\s+172\.28\.128\.10\s+MASTER\s+yes\s+yes/);
+  /**
+   * `lab:status`'s table once it shows balancer1 MASTER, looking at most 4 times, 8 s apart. lab:up
+   * returns with VRRP settled, but looking disturbs it: the seed's `systemctl status nginx` (0.2 s in
+   * an idle uml node) outlasted its 2-s interval while a look's SSH login and probe ran beside it,
+   * sending balancer1 to FAULT for ~5 s (seen in CI, and here on a look right after another).
+   * keepalived's own words go to the test output when it took more than one look.
+   */
+  async function settledTable() {
+    for (let looks = 1; ; looks += 1) {
+      const table = await runCli(['status', '--name', lab]);
+      if (/balancer1 .* MASTER /.test(table.stdout) || looks === 4) {
+        for (const node of looks > 1 ? ['balancer1', 'balancer2'] : []) {
+          const journal = await runCli(['exec', '--name', lab, node, 'journalctl -u keepalived -o short-precise --no-pager | grep -v Printing | tail -n 12']);
+          console.log(`      ${node}, as balancer1 was MASTER only at look ${looks}:\n${journal.stdout}`);
+        }
+        return table;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 8_000));
+    }
+  }
+
+  it('shows balancer1 as MASTER holding the VIP and balancer2 as BACKUP without it (lab:status)', async () => {
+    const table = await settledTable();
+    expect(table.code, table.stderr).to.equal(0);
+    expect(table.stdout).to.match(/^lab accept \(uml, .*\): VIP 172\.28\.128\.200 held by balancer1$/m);
+    // NODE ROLE STATE MANAGEMENT LAB-ADDRESS KEEPALIVED VIP IPVS
+    expect(table.stdout).to.match(/^balancer1\s+balancer\s+running\s+10\.99\.0\.10\s+172\.28\.128\.10\s+MASTER\s+yes\s+yes$/m);
+    expect(table.stdout).to.match(/^balancer2\s+balancer\s+running\s+10\.99\.0\.11\s+172\.28\.128\.20\s+BACKUP\s+-\s+yes$/m);
+    expect(table.stdout).to.match(/^backend1\s+backend\s+running\s+10\.99\.0\.12\s+172\.28\.128\.100\s+-\s+-\s+-$/m);
   });
 
   it('spreads 20 new connections 10/10 over the backends, alternating, as ipvsadm counts them', async () => {

@@ -4,6 +4,7 @@ import { ownFaults } from '../../src/checks/own-faults.js';
 import { gradeFromResults } from '../../src/grade/grade-from-results.js';
 import { labSpecFromSubmission } from '../../src/grade/lab-spec.js';
 import type { LabStageResult } from '../../src/grade/lab-stage.js';
+import { gradedRun, whyRunAgain } from '../../src/grade/second-run.js';
 import { gradeStatic } from '../../src/grade/static-stage.js';
 import { labPaths } from '../../src/lab/state.js';
 import { renderNodeFiles } from '../../src/render/bundle.js';
@@ -180,5 +181,35 @@ describe('grader lab stage: gradeFromResults on recorded runs', () => {
     const weighted = gradeFromResults({ submission: 's', static: seedStatic, lab: ran(recorded()) }, 'en', { failover: { points: 10, title: 'Failover' } });
     expect(weighted).to.include({ score: 20, maxScore: 20 });
     expect(byId(weighted).failover).to.include({ title: 'Failover', points: 10 });
+  });
+});
+
+describe('grader lab stage: a second scenario run when the first failed or its balancers went to FAULT by themselves', () => {
+  const busy = (): ScenarioResult => JSON.parse(fixture('failover-result-hostile-busy-uml.json')) as ScenarioResult;
+  const noTakeover = (): ScenarioResult => {
+    const result = recorded();
+    result.events = result.events.filter((event) => !(event.kind === 'vip' && event.node === 'balancer2'));
+    return result;
+  };
+
+  it('a clean passing run is not run again', () => {
+    expect(whyRunAgain(recorded())).to.equal(undefined);
+  });
+
+  it('names the failing criteria and the FAULTs that call for it', () => {
+    expect(whyRunAgain(noTakeover())).to.match(/^in a first run of the scenario balanced, failover failed \(The load stays balanced over both backends in every phase: /);
+    expect(whyRunAgain(busy())).to.match(/^in a first run of the scenario the balancers went to FAULT by themselves \(balancer1 at 6\.06 s, balancer2 at 6\.15 s, balancer2 at 16\.05 s\), as a busy host can make them; and failback failed \(/);
+  });
+
+  it('grades the run that met more criteria, the second on a tie, and says which', () => {
+    const recovered = gradedRun(noTakeover(), recorded());
+    expect(recovered.run).to.equal('second');
+    expect(recovered.note).to.match(/: the scenario ran once more, where every lab criterion passed; the grade is the second run's$/);
+    const worse = gradedRun(busy(), noTakeover());
+    expect(worse.run).to.equal('first');
+    expect(worse.note).to.match(/where .*failover.* failed; the grade is the first run's, which met more criteria$/);
+    const again = gradedRun(busy(), busy());
+    expect(again.run).to.equal('second');
+    expect(again.note).to.include('the scenario ran once more (its balancers went to FAULT by themselves again), where failback failed');
   });
 });
