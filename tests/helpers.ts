@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,9 +20,21 @@ export function seedText(): string {
   return readFileSync(seedSpecPath, 'utf8');
 }
 
+const tempDirs: string[] = [];
+process.once('exit', () => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temporary directory, removed when the test process exits (hundreds were left in /tmp). */
+export function tempDir(prefix = 'failover-lab-test-'): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
 /** Writes a spec (or any file) into a fresh temporary directory and returns its path. */
 export function tempFile(name: string, content: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'failover-lab-test-'));
+  const dir = tempDir();
   const file = path.join(dir, name);
   writeFileSync(file, content);
   return file;

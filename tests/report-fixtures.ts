@@ -1,10 +1,9 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { failoverChecks, measure } from '../src/checks/failover-checks.js';
 import { runRecord, type RunRecord } from '../src/report/run-record.js';
 import type { ScenarioResult } from '../src/scenario/timeline.js';
-import { fixture } from './helpers.js';
+import { fixture, tempDir } from './helpers.js';
 
 /** The recorded real run, judged as lab:failover judges it: what its result.json would hold. */
 export function recordedRunRecord(): RunRecord {
@@ -38,4 +37,4 @@ export function resultDir(parent: string, name: string, record: object): string 
   return dir;
 }
 
-export const tempReportsDir = () => mkdtempSync(path.join(os.tmpdir(), 'failover-lab-report-'));
+export const tempReportsDir = () => tempDir('failover-lab-report-');

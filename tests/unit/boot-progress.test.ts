@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { tempDir } from '../helpers.js';
 import { bootProgress, lastConsoleLine, longRunningJob, quietConsoleMs } from '../../src/uml/boot-progress.js';
 
 // Console lines of uml nodes booting Debian 12 (systemd 252): the first two from CI, where two labs
@@ -11,9 +11,8 @@ const slowBootSkipped = 'systemd[1]: systemd-repart.service - Repartition Root D
 const stuckJob = '[  ***] Job systemd-tmpfiles-setup.service/start running (1min 24s / no limit)';
 
 describe('a booting node: slow or stuck (from its console log)', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'boot-progress-'));
+  const dir = tempDir('boot-progress-');
   const log = path.join(dir, 'console.log');
-  after(() => rmSync(dir, { recursive: true, force: true }));
 
   it("reads systemd's long-running job lines, with minutes, seconds and a truncated unit name", () => {
     expect(longRunningJob(stuckJob)).to.deep.equal({ name: 'systemd-tmpfiles-setup.service', seconds: 84 });

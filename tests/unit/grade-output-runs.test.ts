@@ -1,16 +1,15 @@
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { LabError } from '../../src/errors.js';
 import { mergeRuns } from '../../src/grade/output/merge-runs.js';
 import { parseShard, selectShard } from '../../src/grade/output/shard.js';
 import { submissionId } from '../../src/grade/output/submission-id.js';
 import { writeGrade, writeRunFiles } from '../../src/grade/output/write-grade.js';
+import { tempDir } from '../helpers.js';
 import { outcome, report } from './grade-output-data.js';
 
 const course = Array.from({ length: 200 }, (_, i) => `submissions/student-${String(i).padStart(3, '0')}`);
-const tempDir = () => mkdtempSync(path.join(os.tmpdir(), 'grade-output-'));
 
 describe('grade output: submission ids, shards, per-run files, merging', () => {
   describe('submissionId', () => {
@@ -53,7 +52,7 @@ describe('grade output: submission ids, shards, per-run files, merging', () => {
 
   describe('writeGrade, writeRunFiles and mergeRuns', () => {
     it('writes grade.json and feedback.md into DIR/<submission id>/', () => {
-      const out = tempDir();
+      const out = tempDir('grade-output-');
       const folder = writeGrade(out, outcome(report('/course/ivanov/README.md')), 'ru');
       expect(folder).to.equal(path.join(out, submissionId('/course/ivanov/README.md')));
       expect(JSON.parse(readFileSync(path.join(folder, 'grade.json'), 'utf8'))).to.deep.equal(report('/course/ivanov/README.md'));
@@ -64,17 +63,17 @@ describe('grade output: submission ids, shards, per-run files, merging', () => {
     });
 
     it('merges the shards\' folders into one list, ordered by submission id', () => {
-      const [one, two] = [tempDir(), tempDir()];
+      const [one, two] = [tempDir('grade-output-'), tempDir('grade-output-')];
       writeGrade(one, outcome(report('/course/b.md')), 'en');
       writeGrade(two, outcome(report('/course/a.md', ['failover'])), 'en');
       writeGrade(two, outcome(report('/course/c.md')), 'en');
       writeRunFiles(two, []); // the run's own files next to the submissions' folders are not grades
       expect(mergeRuns([one, two]).map((each) => [each.submission, each.verdict])).to.deep.equal([['/course/a.md', 'fail'], ['/course/b.md', 'pass'], ['/course/c.md', 'pass']]);
-      expect(mergeRuns([tempDir()])).to.deep.equal([]);
+      expect(mergeRuns([tempDir('grade-output-')])).to.deep.equal([]);
     });
 
     it('names both folders when a submission was graded twice', () => {
-      const [one, two] = [tempDir(), tempDir()];
+      const [one, two] = [tempDir('grade-output-'), tempDir('grade-output-')];
       writeGrade(one, outcome(report('/course/a.md')), 'en');
       writeGrade(two, outcome(report('/course/a.md')), 'en');
       expect(() => mergeRuns([one, two])).to.throw(LabError).that.satisfies((error: LabError) =>
@@ -83,7 +82,7 @@ describe('grade output: submission ids, shards, per-run files, merging', () => {
 
     it('rejects a missing folder and a file that is not a grade.json, naming it', () => {
       expect(() => mergeRuns(['/nonexistent/shard-1'])).to.throw(LabError, '/nonexistent/shard-1');
-      const dir = tempDir();
+      const dir = tempDir('grade-output-');
       mkdirSync(path.join(dir, 'x'));
       writeFileSync(path.join(dir, 'x', 'grade.json'), '{"submission": "x", "verdict": "maybe"}');
       expect(() => mergeRuns([dir])).to.throw(LabError, /x\/grade\.json is not a grade\.json: verdict/);

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { note, ok, problem } from '../../src/doctor/check.js';
 import { cpuCheck } from '../../src/doctor/vagrant-checks.js';
@@ -16,7 +15,7 @@ import { nodeAccessFromSshConfig } from '../../src/vagrant/node-access.js';
 import { writeNodeFiles } from '../../src/vagrant/node-files.js';
 import { renderAllNodeFiles } from '../../src/render/bundle.js';
 import { provisionScripts } from '../../src/provision/apply.js';
-import { fixture, seedSpecPath } from '../helpers.js';
+import { fixture, seedSpecPath, tempDir } from '../helpers.js';
 
 const seedNames = ['balancer1', 'balancer2', 'backend1', 'backend2'];
 const cidr = (text: string): Cidr => parseCidr(text, true)!;
@@ -57,7 +56,7 @@ describe('vagrant ssh-config (Vagrant 2.3.4 output, with a stand-in for VirtualB
 
   it('becomes the same communicator options as a uml node: root, a key, host and port', () => {
     const spec = loadSpec(seedSpecPath);
-    const keys = mkdtempSync(path.join(os.tmpdir(), 'failover lab keys-'));
+    const keys = tempDir('failover lab keys-');
     const withRealKeys = entries.map((entry) => {
       const file = path.join(keys, entry.host, 'private_key');
       mkdirSync(path.dirname(file), { recursive: true });
@@ -145,7 +144,7 @@ describe('provider choice', () => {
 describe('node files for the Vagrantfile', () => {
   it('one folder per node with the scripts and rendered files; nothing else in the folder is touched', () => {
     const spec = loadSpec(seedSpecPath);
-    const out = mkdtempSync(path.join(os.tmpdir(), 'failover-lab-render-'));
+    const out = tempDir('failover-lab-render-');
     writeFileSync(path.join(out, 'notes.txt'), 'mine\n');
     mkdirSync(path.join(out, 'balancer1'));
     writeFileSync(path.join(out, 'balancer1', 'stale.conf'), 'old\n');
