@@ -13,10 +13,33 @@ export interface CliResult {
   stderr: string;
 }
 
+type CliOptions = { env?: NodeJS.ProcessEnv; timeoutMs?: number; command?: string[]; cli?: string; whileRunning?: (child: ChildProcess) => void };
+
+/**
+ * `lab:status`'s table once it shows balancer1 MASTER, looking at most 4 times, 8 s apart. lab:up
+ * returns with VRRP settled, but looking disturbs it: the seed's `systemctl status nginx` (0.2 s in
+ * an idle uml node) outlasted its 2-s interval while a look's SSH logins and probes ran beside it,
+ * sending balancer1 to FAULT for ~5 s (seen in CI, and here on a look right after another).
+ * keepalived's own words go to the test output when it took more than one look.
+ */
+export async function settledStatusTable(lab: string, options: CliOptions = {}): Promise<CliResult> {
+  for (let looks = 1; ; looks += 1) {
+    const table = await runCli(['status', '--name', lab], options);
+    if (/balancer1 .* MASTER /.test(table.stdout) || looks === 4) {
+      for (const node of looks > 1 ? ['balancer1', 'balancer2'] : []) {
+        const journal = await runCli(['exec', '--name', lab, node, 'journalctl -u keepalived -o short-precise --no-pager | grep -v Printing | tail -n 12'], options);
+        console.log(`      ${lab}'s ${node}, as balancer1 was MASTER only at look ${looks}:\n${journal.stdout}`);
+      }
+      return table;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 8_000));
+  }
+}
+
 /** Runs the failover-lab CLI the way a user does, and collects its output. */
 export function runCli(
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; command?: string[]; cli?: string; whileRunning?: (child: ChildProcess) => void } = {},
+  options: CliOptions = {},
 ): Promise<CliResult> {
   const [program, ...prefix] = options.command ?? [process.execPath];
   return new Promise((resolve, reject) => {

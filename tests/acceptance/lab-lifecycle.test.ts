@@ -9,7 +9,7 @@ import { labPaths, requireLabMeta } from '../../src/lab/state.js';
 import { parseIpvsadmStats } from '../../src/parse/ipvsadm-stats.js';
 import { vagrant } from '../../src/vagrant/cli.js';
 import { readFolder, repoRoot, seedSpecPath } from '../helpers.js';
-import { hostNetworkSnapshot, labPidNamespace, leftovers, processesInNamespace, processesMentioning, runCli } from './cli.js';
+import { hostNetworkSnapshot, labPidNamespace, leftovers, processesInNamespace, processesMentioning, runCli, settledStatusTable } from './cli.js';
 
 const lab = 'accept';
 const paths = labPaths(lab);
@@ -37,29 +37,8 @@ describe('the uml lab, end to end (acceptance)', function () {
     expect(hostNetworkSnapshot()).to.equal(hostNetworkBefore);
   });
 
-  /**
-   * `lab:status`'s table once it shows balancer1 MASTER, looking at most 4 times, 8 s apart. lab:up
-   * returns with VRRP settled, but looking disturbs it: the seed's `systemctl status nginx` (0.2 s in
-   * an idle uml node) outlasted its 2-s interval while a look's SSH login and probe ran beside it,
-   * sending balancer1 to FAULT for ~5 s (seen in CI, and here on a look right after another).
-   * keepalived's own words go to the test output when it took more than one look.
-   */
-  async function settledTable() {
-    for (let looks = 1; ; looks += 1) {
-      const table = await runCli(['status', '--name', lab]);
-      if (/balancer1 .* MASTER /.test(table.stdout) || looks === 4) {
-        for (const node of looks > 1 ? ['balancer1', 'balancer2'] : []) {
-          const journal = await runCli(['exec', '--name', lab, node, 'journalctl -u keepalived -o short-precise --no-pager | grep -v Printing | tail -n 12']);
-          console.log(`      ${node}, as balancer1 was MASTER only at look ${looks}:\n${journal.stdout}`);
-        }
-        return table;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 8_000));
-    }
-  }
-
   it('shows balancer1 as MASTER holding the VIP and balancer2 as BACKUP without it (lab:status)', async () => {
-    const table = await settledTable();
+    const table = await settledStatusTable(lab);
     expect(table.code, table.stderr).to.equal(0);
     expect(table.stdout).to.match(/^lab accept \(uml, .*\): VIP 172\.28\.128\.200 held by balancer1$/m);
     // NODE ROLE STATE MANAGEMENT LAB-ADDRESS KEEPALIVED VIP IPVS

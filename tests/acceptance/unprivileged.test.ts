@@ -7,7 +7,7 @@ import { clientSocket } from '../../src/lab/access.js';
 import { httpGet } from '../../src/lab/http-probe.js';
 import { labPaths, requireLabMeta } from '../../src/lab/state.js';
 import { repoRoot } from '../helpers.js';
-import { leftovers, processesMentioning, runCli } from './cli.js';
+import { leftovers, processesMentioning, runCli, settledStatusTable } from './cli.js';
 
 const nobody = 65534;
 const isRoot = process.getuid?.() === 0;
@@ -71,7 +71,7 @@ describe('an unprivileged user runs a lab beside a root one (acceptance)', funct
     expect(owners.length).to.be.at.least(4);
     for (const status of owners) expect(status, `a uml process runs as uid ${nobody}`).to.match(new RegExp(`^Uid:\\s+${nobody}\\s`, 'm'));
 
-    const status = await runCli(['status', '--name', userLab], { command: asNobody, cli, env });
+    const status = await settledStatusTable(userLab, { command: asNobody, cli, env });
     expect(status.code, status.stderr).to.equal(0);
     expect(status.stdout).to.match(/balancer1\s+balancer\s+running\s+\S+\s+172\.28\.128\.10\s+MASTER\s+yes\s+yes/);
     expect(status.stdout).to.match(/balancer2\s+balancer\s+running\s+\S+\s+172\.28\.128\.20\s+BACKUP\s+-\s+yes/);
