@@ -127,16 +127,17 @@ describe("lab:grade: the submissions corpus graded for real, as one batch at the
     expect(mismatches, mismatches.join('\n')).to.deep.equal([]);
   });
 
-  it("runs the scenario once more when the balancers went to FAULT by themselves, and says so (hostile-busy's track_script)", () => {
-    const folders = readdirSync(out).filter((entry) => statSync(path.join(out, entry)).isDirectory());
-    const busy = folders.find((folder) => {
-      const grade = JSON.parse(readFileSync(path.join(out, folder, 'grade.json'), 'utf8')) as { submission: string };
-      return caseOf.get(grade.submission) === 'hostile-busy';
-    });
-    expect(busy, 'the hostile-busy case was graded').not.to.equal(undefined);
-    const feedback = readFileSync(path.join(out, busy!, 'feedback.md'), 'utf8');
-    expect(feedback).to.match(/in a first run of the scenario the balancers went to FAULT by themselves \\?\(balancer[12] at \d+\.\d\d s/);
-    expect(feedback).to.include('the scenario ran once more');
+  it('runs a scenario once more when its first run failed a criterion or its balancers went to FAULT by themselves, and says so', () => {
+    // hostile-busy's track_script provokes it; on this host correct configs need it too (4-8 times a batch).
+    const notes = readdirSync(out)
+      .filter((entry) => statSync(path.join(out, entry)).isDirectory())
+      .map((folder) => readFileSync(path.join(out, folder, 'feedback.md'), 'utf8'))
+      .flatMap((feedback) => feedback.split('\n').filter((line) => line.includes('the scenario ran once more')));
+    expect(notes, 'no submission was run twice').not.to.be.empty;
+    for (const note of notes) {
+      expect(note).to.match(/in a first run of the scenario (the balancers went to FAULT by themselves \\?\(balancer[12] at -?\d+\.\d\d s|[a-z, -]+ failed \\?\()/);
+      expect(note).to.match(/the grade is the (first|second) run's|broke off/);
+    }
   });
 
   it('grades the good answer the same three times', () => {
