@@ -45,9 +45,10 @@ export async function runLabStage(lab: SubmissionLab, configs: Record<string, Ch
     let run = await runFailover(paths, up.meta, lab.plan, progress, reportDir);
     // A failed criterion or a FAULT nobody caused may be the host's noise: see whyRunAgain.
     const runNotes = [...notes];
-    if (whyRunAgain(run.result) !== undefined && stillWanted()) {
+    const why = whyRunAgain(run.result);
+    if (why !== undefined && stillWanted()) {
       const first = run;
-      progress.info(`${spec.name}: ${whyRunAgain(first.result)}; running the scenario once more`);
+      progress.info(`${spec.name}: ${why}; running the scenario once more`);
       try {
         const second = await runFailover(paths, up.meta, lab.plan, progress, reportDir && `${reportDir}-second-run`);
         const graded = gradedRun(first.result, second.result);
@@ -56,7 +57,7 @@ export async function runLabStage(lab: SubmissionLab, configs: Record<string, Ch
       } catch (error) {
         // The first run is a whole result: a second one that broke off does not take it away.
         if (!(error instanceof LabError)) throw error;
-        runNotes.push(`${whyRunAgain(first.result)}: the scenario ran once more but broke off (${error.code}: ${error.message.split('\n')[0]}); the grade is the first run's`);
+        runNotes.push(`${why}: the scenario ran once more but broke off (${error.code}: ${error.message.split('\n')[0]}); the grade is the first run's`);
       }
     }
     return { result: { kind: 'ran', scenario: run.result, notes: runNotes }, summary: run.summary };
