@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import { providerFor } from '../provider/registry.js';
 import { Communicator, type SshTarget } from '../ssh/communicator.js';
+import type { NodeShell } from '../ssh/node-shell.js';
 import { nodeAccess, type LabMeta, type LabPaths } from './state.js';
 
 /**
@@ -28,5 +29,26 @@ export async function withNodes<T>(paths: LabPaths, meta: LabMeta, fn: (sessions
     return await fn(sessions);
   } finally {
     for (const session of sessions.values()) session.close();
+  }
+}
+
+/**
+ * Runs fn with a shell kept open on each of the named nodes, connecting one after another: SSH
+ * logins to several uml nodes at once slow each node's own processes (keepalived's track script
+ * among them) for seconds.
+ */
+export async function withShells<T>(paths: LabPaths, meta: LabMeta, nodes: string[], fn: (shells: Map<string, NodeShell>) => Promise<T>): Promise<T> {
+  const sessions: Communicator[] = [];
+  const shells = new Map<string, NodeShell>();
+  try {
+    for (const node of nodes) {
+      const session = await connectNode(paths, meta, node);
+      sessions.push(session);
+      shells.set(node, await session.openShell());
+    }
+    return await fn(shells);
+  } finally {
+    for (const shell of shells.values()) shell.close();
+    for (const session of sessions) session.close();
   }
 }

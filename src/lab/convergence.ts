@@ -1,5 +1,5 @@
 import { LabError } from '../errors.js';
-import type { Communicator } from '../ssh/communicator.js';
+import type { CommandRunner } from '../ssh/command-runner.js';
 import { balancers, type LabSpec } from '../spec/types.js';
 import { probeNode, type NodeProbe } from './node-probe.js';
 
@@ -24,7 +24,7 @@ export const scenarioConvergenceTimeoutMs = 45_000;
  * lower-priority master for one more master-down interval, then preempts. A scenario started in
  * that moment would break the wrong balancer.
  */
-export async function waitForConvergence(spec: LabSpec, sessions: Map<string, Communicator>, timeoutMs = 20_000): Promise<Map<string, NodeProbe>> {
+export async function waitForConvergence(spec: LabSpec, sessions: Map<string, CommandRunner>, timeoutMs = 20_000): Promise<Map<string, NodeProbe>> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {

@@ -1,7 +1,7 @@
 import { holdsAddress, parseIpAddrJson } from '../parse/ip-addr.js';
 import { parseIpvsadmStats, type IpvsService } from '../parse/ipvsadm-stats.js';
 import { parseKeepalivedData } from '../parse/keepalived-data.js';
-import type { Communicator } from '../ssh/communicator.js';
+import type { CommandRunner } from '../ssh/command-runner.js';
 import type { LabNode, LabSpec } from '../spec/types.js';
 
 /** What one node says about itself, read in one SSH exec (process starts are slow under uml). */
@@ -23,8 +23,9 @@ function probeScript(spec: LabSpec, node: LabNode): string {
       `echo '${marker}keepalived'`,
       // SIGUSR1 makes keepalived write its state; wait until the dump is complete. Shell builtins
       // only, but for sleep: a process start is what a busy uml node is slowest at, and a probe
-      // abandoned by its caller's timeout still runs to its end (bounded: 30 tries, 10 s).
-      'read -r pid < /run/keepalived.pid 2>/dev/null && kill -0 "$pid" 2>/dev/null && { : > /tmp/keepalived.data; kill -USR1 "$pid"; dump=;' +
+      // abandoned by its caller's timeout still runs to its end (bounded: 30 tries, 10 s; SECONDS
+      // is reset as the probe may run in a shell kept open for longer).
+      'SECONDS=0; read -r pid < /run/keepalived.pid 2>/dev/null && kill -0 "$pid" 2>/dev/null && { : > /tmp/keepalived.data; kill -USR1 "$pid"; dump=;' +
         " for ((i = 0; i < 30 && SECONDS < 10; i++)); do sleep 0.1; dump=; while IFS= read -r line; do dump+=\"$line\"$'\\n'; done < /tmp/keepalived.data; [[ $dump == *'Interfaces >'* ]] && break; done;" +
         ' printf %s "$dump"; } || echo STOPPED',
       `echo '${marker}ipvs'`,
@@ -43,7 +44,7 @@ function sections(output: string): Map<string, string> {
   return result;
 }
 
-export async function probeNode(spec: LabSpec, node: LabNode, ssh: Communicator): Promise<NodeProbe> {
+export async function probeNode(spec: LabSpec, node: LabNode, ssh: CommandRunner): Promise<NodeProbe> {
   const result = await ssh.execChecked(probeScript(spec, node), { timeoutMs: 15_000 });
   const parts = sections(result.stdout);
   const interfaces = parseIpAddrJson(parts.get('addr') ?? '[]');

@@ -3,10 +3,10 @@ import path from 'node:path';
 import { LabError } from '../errors.js';
 import { renderAllNodeFiles } from '../render/bundle.js';
 import type { LabSpec } from '../spec/types.js';
-import { backends } from '../spec/types.js';
+import { backends, balancers } from '../spec/types.js';
 import { providerFor } from '../provider/registry.js';
 import type { Progress } from '../util/progress.js';
-import { clientSocket, withNodes } from './access.js';
+import { clientSocket, withShells } from './access.js';
 import { waitForConvergence } from './convergence.js';
 import { downLab, labLeftovers, stopLabMachines } from './down.js';
 import { httpGet } from './http-probe.js';
@@ -57,7 +57,7 @@ export async function upLab(spec: LabSpec, progress: Progress, providerName: Pro
   try {
     const { meta, boxBuilt } = await provider.start(spec, paths, files, progress);
     await progress.step('waiting for the VIP to serve HTTP', () => waitForVip(paths, meta, spec));
-    await progress.step('waiting for VRRP to settle', () => withNodes(paths, meta, (sessions) => waitForConvergence(spec, sessions)));
+    await progress.step('waiting for VRRP to settle', () => withShells(paths, meta, balancers(spec).map((node) => node.name), (shells) => waitForConvergence(spec, shells)));
     meta.readyAt = new Date().toISOString();
     writeLabMeta(paths, meta);
     return { meta, created: true, boxBuilt };

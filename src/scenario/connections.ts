@@ -5,6 +5,7 @@ import type { LabMeta, LabPaths } from '../lab/state.js';
 import { openHeldConnection, type HeldConnection } from '../load/held-connection.js';
 import { parseIpvsadmConnections, parseIpvsadmList, parseIpvsTimeouts } from '../parse/ipvsadm-list.js';
 import type { Communicator } from '../ssh/communicator.js';
+import type { NodeShell } from '../ssh/node-shell.js';
 import { backends, balancers } from '../spec/types.js';
 import type { Progress } from '../util/progress.js';
 import type { ConnectionsPlan, ConnectionsResult, ConnectionsSample } from './connections-plan.js';
@@ -21,19 +22,25 @@ export async function runConnectionsScenario(paths: LabPaths, meta: LabMeta, pla
   const spec = meta.spec;
   const backendNames = Object.fromEntries(backends(spec).map((node) => [node.address, node.name]));
   const sessions = new Map<string, Communicator>();
+  // Samples go through one shell per balancer: an SSH exec per sample would start sshd's session each time.
+  const shells = new Map<string, NodeShell>();
   const held: HeldConnection[] = [];
   const opened: ConnectionsResult['connections'] = [];
   const samples: ConnectionsSample[] = [];
   const startedAt = Date.now();
   try {
     const master = await progress.step('finding the VIP holder', async () => {
-      for (const node of balancers(spec)) sessions.set(node.name, await connectNode(paths, meta, node.name));
-      const probes = await waitForConvergence(spec, sessions, scenarioConvergenceTimeoutMs);
+      for (const node of balancers(spec)) {
+        const session = await connectNode(paths, meta, node.name);
+        sessions.set(node.name, session);
+        shells.set(node.name, await session.openShell());
+      }
+      const probes = await waitForConvergence(spec, shells, scenarioConvergenceTimeoutMs);
       const holder = [...probes].find(([, probe]) => probe.holdsVip)?.[0];
       if (!holder) throw new LabError('VIP_NOT_HELD', 'no balancer holds the VIP', { hint: 'npm run lab:status' });
       return holder;
     });
-    const ssh = sessions.get(master)!;
+    const ssh = shells.get(master)!;
     const nodeTimeouts = parseIpvsTimeouts((await ssh.execChecked('ipvsadm -l --timeout')).stdout);
     const ports = new Set<number>();
     const sample = async (): Promise<{ list: string; entries: ReturnType<typeof parseIpvsadmConnections> }> => {
@@ -124,6 +131,7 @@ export async function runConnectionsScenario(paths: LabPaths, meta: LabMeta, pla
       await ssh.execChecked(`ipvsadm --set ${nodeTimeouts.tcp} ${nodeTimeouts.tcpfin} ${nodeTimeouts.udp}`).catch(() => undefined);
     }
   } finally {
+    for (const shell of shells.values()) shell.close();
     for (const session of sessions.values()) session.close();
   }
 }

@@ -1,5 +1,5 @@
 import { parseEpochRealtime } from '../parse/node-time.js';
-import type { Communicator } from '../ssh/communicator.js';
+import type { CommandRunner } from '../ssh/command-runner.js';
 
 /**
  * A node's timestamps in the orchestrator's clock. A uml node reads the host's clock (offset 0); a
@@ -23,7 +23,7 @@ export function nodeClockFrom(nodeMs: number | undefined, before: number, after:
   };
 }
 
-export async function readNodeClock(ssh: Communicator): Promise<NodeClock> {
+export async function readNodeClock(ssh: CommandRunner): Promise<NodeClock> {
   const before = Date.now();
   const { stdout } = await ssh.execChecked('echo $EPOCHREALTIME', { timeoutMs: 15_000 });
   return nodeClockFrom(parseEpochRealtime(stdout), before, Date.now());

@@ -5,6 +5,7 @@ import type { LabMeta, LabPaths } from '../lab/state.js';
 import { startLoad } from '../load/run-load.js';
 import { parseIpvsadmStats } from '../parse/ipvsadm-stats.js';
 import type { Communicator } from '../ssh/communicator.js';
+import type { NodeShell } from '../ssh/node-shell.js';
 import { backends, balancers, type LabSpec } from '../spec/types.js';
 import type { Progress } from '../util/progress.js';
 import type { Fault, FaultTiming } from './faults/fault.js';
@@ -40,6 +41,15 @@ export const seedScenario: ScenarioPlan = {
 /** IPVS counts in its 2-second estimator: a snapshot this long after an instant includes it. */
 const ipvsSettleMs = 2_500;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+const revertThroughShellMs = 20_000;
+
+function withinMs<T>(ms: number, work: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new LabError('EXEC_TIMEOUT', `${what} took longer than ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
 
 export function vrrpParameters(spec: LabSpec): VrrpParameters {
   const byPriority = [...balancers(spec)].sort((a, b) => (b.vrrp?.priority ?? 0) - (a.vrrp?.priority ?? 0));
@@ -68,27 +78,32 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
   const events: TimelineEvent[] = [];
   const record = (event: TimelineEvent) => events.push(event);
   const sessions = new Map<string, Communicator>();
+  // Commands go through one shell per balancer, opened before the load: see NodeShell.
+  const shells = new Map<string, NodeShell>();
   const watchers: { stop: () => Promise<void> }[] = [];
   const clocks = new Map<string, NodeClock>();
   const ipvsText: ScenarioResult['ipvsText'] = {};
   const startedAt = Date.now();
   let load: LoadSummary | undefined;
 
-  const snapshot = async (label: string) =>
-    Promise.all(
-      [...sessions].map(async ([node, ssh]) => {
-        const text = (await ssh.execChecked('ipvsadm -Ln --stats')).stdout;
-        const service = parseIpvsadmStats(text).find((svc) => svc.address === spec.vip.address && svc.port === spec.service.port);
-        const perBackend = Object.fromEntries((service?.realServers ?? []).map((server) => [backendNames[server.address] ?? server.address, server.conns]));
-        record({ t: Date.now(), kind: 'ipvs', node, label, conns: service?.conns ?? 0, perBackend, inPkts: service?.inPkts ?? 0, outPkts: service?.outPkts ?? 0 });
-        return [node, text] as const;
-      }),
-    );
+  // One balancer after the other: two at once delay keepalived's track script on a busy host.
+  const snapshot = async (label: string) => {
+    const texts: (readonly [string, string])[] = [];
+    for (const [node, shell] of shells) {
+      const text = (await shell.execChecked('ipvsadm -Ln --stats')).stdout;
+      const service = parseIpvsadmStats(text).find((svc) => svc.address === spec.vip.address && svc.port === spec.service.port);
+      const perBackend = Object.fromEntries((service?.realServers ?? []).map((server) => [backendNames[server.address] ?? server.address, server.conns]));
+      record({ t: Date.now(), kind: 'ipvs', node, label, conns: service?.conns ?? 0, perBackend, inPkts: service?.inPkts ?? 0, outPkts: service?.outPkts ?? 0 });
+      texts.push([node, text]);
+    }
+    return texts;
+  };
 
   try {
     await progress.step('watching the balancers', async () => {
       for (const node of balancers(spec)) sessions.set(node.name, await connectNode(paths, meta, node.name));
-      for (const [node, ssh] of sessions) clocks.set(node, await readNodeClock(ssh));
+      for (const [node, ssh] of sessions) shells.set(node, await ssh.openShell());
+      for (const [node, shell] of shells) clocks.set(node, await readNodeClock(shell));
       // Watch first, then read the starting state: no transition can fall between the two.
       for (const [node, ssh] of sessions) {
         watchers.push(
@@ -100,9 +115,9 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
           ),
         );
       }
-      for (const ssh of sessions.values()) await ssh.execChecked('ipvsadm -Z');
+      for (const shell of shells.values()) await shell.execChecked('ipvsadm -Z');
       // Room for a probe stuck on a busy uml node, and a retry.
-      const probes = await waitForConvergence(spec, sessions, scenarioConvergenceTimeoutMs);
+      const probes = await waitForConvergence(spec, shells, scenarioConvergenceTimeoutMs);
       // The fault hits whoever is master now. With preemption that is the highest priority; with
       // nopreempt it is whichever balancer came up first, as VRRP intends.
       const holder = [...probes].find(([, probe]) => probe.holdsVip)?.[0] ?? vrrp.master;
@@ -124,7 +139,7 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
         { host: spec.vip.address, port: spec.service.port, mode: plan.mode, connections: plan.connections, rate: plan.rate, durationSeconds: plan.durationSeconds, timeoutSeconds: 10 },
         record,
       );
-      const faultSession = sessions.get(fault.node)!;
+      const faultShell = shells.get(fault.node)!;
       const faultClock = clocks.get(fault.node)!;
       // A fault is stamped when its command ran on the node (see measure() for how the two are used).
       const stamped = async (action: 'inject' | 'revert', apply: () => Promise<FaultTiming>) => {
@@ -140,10 +155,11 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
           throw error;
         }
       };
-      // A session lost mid-scenario must not leave the fault in place for whatever runs next.
+      // A session lost (or a shell stuck behind a hung command) mid-scenario must not leave the
+      // fault in place for whatever runs next: revert once more over a fresh connection.
       const revert = async () => {
         try {
-          return await fault.revert(faultSession);
+          return await withinMs(revertThroughShellMs, fault.revert(faultShell), `reverting ${fault.name} on ${fault.node} through its shell`);
         } catch (error) {
           if (error instanceof LabError && error.code === 'REMOTE_COMMAND_FAILED') throw error;
           const fresh = await connectNode(paths, meta, fault.node);
@@ -162,7 +178,7 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
         for (const [node, text] of await snapshot('before-fault')) ipvsText[node] = { before: text, after: '' };
         await sleep(loadStart + plan.faultAt * 1000 - Date.now());
         injected = true;
-        await stamped('inject', () => fault.inject(faultSession));
+        await stamped('inject', () => fault.inject(faultShell));
         await sleep(ipvsSettleMs);
         await snapshot('after-fault-settled');
         await sleep(loadStart + plan.revertAt * 1000 - 300 - Date.now());
@@ -180,6 +196,7 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
     });
   } finally {
     await Promise.allSettled(watchers.map((watcher) => watcher.stop()));
+    for (const shell of shells.values()) shell.close();
     for (const ssh of sessions.values()) ssh.close();
   }
 

@@ -1,7 +1,11 @@
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
 import { LabError } from '../errors.js';
+import { checkedResult, type CommandRunner, type ExecOptions, type ExecResult } from './command-runner.js';
 import { hostKeyMismatch } from './host-key-check.js';
+import { NodeShell } from './node-shell.js';
+
+export type { ExecResult } from './command-runner.js';
 
 /** How to reach one node's sshd; `openSocket` lets a provider route the TCP stream (e.g. into a namespace). */
 export interface SshTarget {
@@ -15,14 +19,8 @@ export interface SshTarget {
   openSocket?: () => Promise<Duplex>;
 }
 
-export interface ExecResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** One SSH session per node; everything above providers talks to nodes only through this. */
-export class Communicator {
+export class Communicator implements CommandRunner {
   private constructor(
     readonly node: string,
     private readonly client: ssh2.Client,
@@ -83,7 +81,7 @@ export class Communicator {
     });
   }
 
-  exec(command: string, options: { input?: string; timeoutMs?: number } = {}): Promise<ExecResult> {
+  exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
       this.client.exec(command, (error, channel) => {
         if (error) {
@@ -150,14 +148,18 @@ export class Communicator {
     return { done, stop: () => stopChannel() };
   }
 
-  /** Like exec, but a non-zero exit becomes REMOTE_COMMAND_FAILED quoting the node and stderr. */
-  async execChecked(command: string, options: { input?: string; timeoutMs?: number } = {}): Promise<ExecResult> {
-    const result = await this.exec(command, options);
-    if (result.code !== 0) {
-      const detail = (result.stderr || result.stdout).trim().split('\n').slice(-12).join('\n');
-      throw new LabError('REMOTE_COMMAND_FAILED', `'${command}' on ${this.node} exited with ${result.code}${detail ? `:\n${detail}` : ''}`);
-    }
-    return result;
+  async execChecked(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    return checkedResult(this.node, command, await this.exec(command, options));
+  }
+
+  /** One shell kept open on the node for a series of short commands (see NodeShell for why). */
+  openShell(): Promise<NodeShell> {
+    return new Promise((resolve, reject) => {
+      this.client.exec('exec bash --noprofile --norc', (error, channel) => {
+        if (error) reject(new LabError('EXEC_FAILED', `cannot open a shell on ${this.node}`, { cause: error }));
+        else resolve(new NodeShell(this.node, channel));
+      });
+    });
   }
 
   /** Writes files into a directory on the node over SFTP (one session, no process per file). */

@@ -169,6 +169,38 @@ describe('the uml lab, end to end (acceptance)', function () {
     expect(consoleLog).not.to.include('Incoming GSO frames and GRO disabled');
   });
 
+  it('runs commands one after another in a shell kept open on a node: each its own output, stderr and exit code', async () => {
+    const ssh = await connectNode(paths, requireLabMeta(paths, lab), 'backend2');
+    const shell = await ssh.openShell();
+    try {
+      const pid = async () => (await shell.execChecked('echo $$')).stdout.trim();
+      const first = await pid();
+      // Sent together: the shell answers each in turn; `cat` must not swallow the commands after it.
+      const results = await Promise.all([
+        shell.exec('hostname; echo oops >&2; printf "no newline"'),
+        shell.exec('cat; (exit 3)'),
+        shell.exec('for i in 1 2; do\n  echo line $i\ndone'),
+      ]);
+      expect(results).to.deep.equal([
+        { code: 0, stdout: 'backend2\nno newline', stderr: 'oops\n' },
+        { code: 3, stdout: '', stderr: '' },
+        { code: 0, stdout: 'line 1\nline 2\n', stderr: '' },
+      ]);
+      const late = await shell.exec('sleep 2; echo late', { timeoutMs: 300 }).then(() => 'answered', (error: { code?: string }) => error.code);
+      expect(late).to.equal('EXEC_TIMEOUT');
+      // The timed-out command's output stays its own; the shell is the same process throughout.
+      expect((await shell.execChecked('echo next')).stdout).to.equal('next\n');
+      expect(await pid()).to.equal(first);
+      const failed = await shell.execChecked('ls /no-such-file').then(() => 'passed', (error: Error & { code?: string }) => `${error.code}: ${error.message}`);
+      expect(failed).to.match(/^REMOTE_COMMAND_FAILED: 'ls \/no-such-file' on backend2 exited with 2:\n.*No such file/);
+    } finally {
+      shell.close();
+      ssh.close();
+    }
+    const ended = await shell.exec('true').then(() => 'answered', (error: { code?: string }) => error.code);
+    expect(ended).to.equal('EXEC_FAILED');
+  });
+
   it("keeps management SSH working after the seed's fault: ip link set down eth1 on balancer1", async () => {
     const meta = requireLabMeta(paths, lab);
     const before = await connectNode(paths, meta, 'balancer1');

@@ -1,4 +1,4 @@
-import type { Communicator } from '../../ssh/communicator.js';
+import type { CommandRunner } from '../../ssh/command-runner.js';
 
 /**
  * When a fault's command ran on its node, by the node's clock ($EPOCHREALTIME): it began at
@@ -20,6 +20,6 @@ export interface Fault {
   /** The node the fault is applied to. */
   node: string;
   describe(): string;
-  inject(node: Communicator): Promise<FaultTiming>;
-  revert(node: Communicator): Promise<FaultTiming>;
+  inject(node: CommandRunner): Promise<FaultTiming>;
+  revert(node: CommandRunner): Promise<FaultTiming>;
 }
