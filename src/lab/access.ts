@@ -32,23 +32,43 @@ export async function withNodes<T>(paths: LabPaths, meta: LabMeta, fn: (sessions
   }
 }
 
+/** Something to close when the work is done: a session or a shell. */
+export interface Closable {
+  close(): void;
+}
+
+/** A shell kept open on a node over a connection of its own; both are added to `opened` for the caller to close. */
+export async function openShell(paths: LabPaths, meta: LabMeta, node: string, opened: Closable[]): Promise<NodeShell> {
+  const session = await connectNode(paths, meta, node);
+  opened.push(session);
+  const shell = await session.openShell();
+  opened.push(shell);
+  return shell;
+}
+
+/** Closes what was opened, newest first (a shell before its session). */
+export function closeAll(opened: Closable[]): void {
+  for (const item of [...opened].reverse()) item.close();
+}
+
 /**
  * Runs fn with a shell kept open on each of the named nodes, connecting one after another: SSH
  * logins to several uml nodes at once slow each node's own processes (keepalived's track script
- * among them) for seconds.
+ * among them) for seconds. fn gets a way to open another shell (e.g. to replace one that hangs).
  */
-export async function withShells<T>(paths: LabPaths, meta: LabMeta, nodes: string[], fn: (shells: Map<string, NodeShell>) => Promise<T>): Promise<T> {
-  const sessions: Communicator[] = [];
-  const shells = new Map<string, NodeShell>();
+export async function withShells<T>(
+  paths: LabPaths,
+  meta: LabMeta,
+  nodes: string[],
+  fn: (shells: Map<string, NodeShell>, fresh: (node: string) => Promise<NodeShell>) => Promise<T>,
+): Promise<T> {
+  const opened: Closable[] = [];
+  const fresh = (node: string) => openShell(paths, meta, node, opened);
   try {
-    for (const node of nodes) {
-      const session = await connectNode(paths, meta, node);
-      sessions.push(session);
-      shells.set(node, await session.openShell());
-    }
-    return await fn(shells);
+    const shells = new Map<string, NodeShell>();
+    for (const node of nodes) shells.set(node, await fresh(node));
+    return await fn(shells, fresh);
   } finally {
-    for (const shell of shells.values()) shell.close();
-    for (const session of sessions) session.close();
+    closeAll(opened);
   }
 }

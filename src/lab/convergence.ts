@@ -23,8 +23,12 @@ export const scenarioConvergenceTimeoutMs = 45_000;
  * lab needs a few seconds; a balancer whose keepalived started late (a busy host) is BACKUP under a
  * lower-priority master for one more master-down interval, then preempts. A scenario started in
  * that moment would break the wrong balancer.
+ *
+ * A probe that times out is sent again over `fresh(node)` when given, which replaces the node's
+ * runner in `sessions` (the caller's later commands go there too): a uml node was seen to leave a
+ * command of an open session unstarted for minutes, until a new SSH connection reached it.
  */
-export async function waitForConvergence(spec: LabSpec, sessions: Map<string, CommandRunner>, timeoutMs = 20_000): Promise<Map<string, NodeProbe>> {
+export async function waitForConvergence<R extends CommandRunner>(spec: LabSpec, sessions: Map<string, R>, timeoutMs = 20_000, fresh?: (node: string) => Promise<R>): Promise<Map<string, NodeProbe>> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
@@ -40,6 +44,10 @@ export async function waitForConvergence(spec: LabSpec, sessions: Map<string, Co
           })
         : undefined;
       if (probe) probes.set(node.name, probe);
+      else if (fresh && silence.get(node.name) === 'EXEC_TIMEOUT' && Date.now() < deadline) {
+        const replacement = await fresh(node.name).catch(() => undefined);
+        if (replacement) sessions.set(node.name, replacement);
+      }
     }
     const holders = [...probes].filter(([, probe]) => probe.holdsVip);
     const masters = [...probes].filter(([, probe]) => probe.keepalived === 'MASTER');

@@ -57,7 +57,7 @@ export async function upLab(spec: LabSpec, progress: Progress, providerName: Pro
   try {
     const { meta, boxBuilt } = await provider.start(spec, paths, files, progress);
     await progress.step('waiting for the VIP to serve HTTP', () => waitForVip(paths, meta, spec));
-    await progress.step('waiting for VRRP to settle', () => withShells(paths, meta, balancers(spec).map((node) => node.name), (shells) => waitForConvergence(spec, shells)));
+    await progress.step('waiting for VRRP to settle', () => withShells(paths, meta, balancers(spec).map((node) => node.name), (shells, fresh) => waitForConvergence(spec, shells, undefined, fresh)));
     meta.readyAt = new Date().toISOString();
     writeLabMeta(paths, meta);
     return { meta, created: true, boxBuilt };

@@ -1,10 +1,9 @@
 import { LabError } from '../errors.js';
-import { clientSocket, connectNode } from '../lab/access.js';
+import { clientSocket, closeAll, openShell, type Closable } from '../lab/access.js';
 import { scenarioConvergenceTimeoutMs, waitForConvergence } from '../lab/convergence.js';
 import type { LabMeta, LabPaths } from '../lab/state.js';
 import { openHeldConnection, type HeldConnection } from '../load/held-connection.js';
 import { parseIpvsadmConnections, parseIpvsadmList, parseIpvsTimeouts } from '../parse/ipvsadm-list.js';
-import type { Communicator } from '../ssh/communicator.js';
 import type { NodeShell } from '../ssh/node-shell.js';
 import { backends, balancers } from '../spec/types.js';
 import type { Progress } from '../util/progress.js';
@@ -21,21 +20,17 @@ const listingSeparator = '=== connection entries ===';
 export async function runConnectionsScenario(paths: LabPaths, meta: LabMeta, plan: ConnectionsPlan, progress: Progress): Promise<ConnectionsResult> {
   const spec = meta.spec;
   const backendNames = Object.fromEntries(backends(spec).map((node) => [node.address, node.name]));
-  const sessions = new Map<string, Communicator>();
   // Samples go through one shell per balancer: an SSH exec per sample would start sshd's session each time.
   const shells = new Map<string, NodeShell>();
+  const openedShells: Closable[] = [];
   const held: HeldConnection[] = [];
   const opened: ConnectionsResult['connections'] = [];
   const samples: ConnectionsSample[] = [];
   const startedAt = Date.now();
   try {
     const master = await progress.step('finding the VIP holder', async () => {
-      for (const node of balancers(spec)) {
-        const session = await connectNode(paths, meta, node.name);
-        sessions.set(node.name, session);
-        shells.set(node.name, await session.openShell());
-      }
-      const probes = await waitForConvergence(spec, shells, scenarioConvergenceTimeoutMs);
+      for (const node of balancers(spec)) shells.set(node.name, await openShell(paths, meta, node.name, openedShells));
+      const probes = await waitForConvergence(spec, shells, scenarioConvergenceTimeoutMs, (node) => openShell(paths, meta, node, openedShells));
       const holder = [...probes].find(([, probe]) => probe.holdsVip)?.[0];
       if (!holder) throw new LabError('VIP_NOT_HELD', 'no balancer holds the VIP', { hint: 'npm run lab:status' });
       return holder;
@@ -131,7 +126,6 @@ export async function runConnectionsScenario(paths: LabPaths, meta: LabMeta, pla
       await ssh.execChecked(`ipvsadm --set ${nodeTimeouts.tcp} ${nodeTimeouts.tcpfin} ${nodeTimeouts.udp}`).catch(() => undefined);
     }
   } finally {
-    for (const shell of shells.values()) shell.close();
-    for (const session of sessions.values()) session.close();
+    closeAll(openedShells);
   }
 }

@@ -1,5 +1,5 @@
 import { LabError } from '../errors.js';
-import { connectNode } from '../lab/access.js';
+import { closeAll, connectNode, openShell, type Closable } from '../lab/access.js';
 import { scenarioConvergenceTimeoutMs, waitForConvergence } from '../lab/convergence.js';
 import type { LabMeta, LabPaths } from '../lab/state.js';
 import { startLoad } from '../load/run-load.js';
@@ -80,6 +80,7 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
   const sessions = new Map<string, Communicator>();
   // Commands go through one shell per balancer, opened before the load: see NodeShell.
   const shells = new Map<string, NodeShell>();
+  const opened: Closable[] = [];
   const watchers: { stop: () => Promise<void> }[] = [];
   const clocks = new Map<string, NodeClock>();
   const ipvsText: ScenarioResult['ipvsText'] = {};
@@ -103,6 +104,7 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
     await progress.step('watching the balancers', async () => {
       for (const node of balancers(spec)) sessions.set(node.name, await connectNode(paths, meta, node.name));
       for (const [node, ssh] of sessions) shells.set(node, await ssh.openShell());
+      opened.push(...shells.values());
       for (const [node, shell] of shells) clocks.set(node, await readNodeClock(shell));
       // Watch first, then read the starting state: no transition can fall between the two.
       for (const [node, ssh] of sessions) {
@@ -117,7 +119,7 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
       }
       for (const shell of shells.values()) await shell.execChecked('ipvsadm -Z');
       // Room for a probe stuck on a busy uml node, and a retry.
-      const probes = await waitForConvergence(spec, shells, scenarioConvergenceTimeoutMs);
+      const probes = await waitForConvergence(spec, shells, scenarioConvergenceTimeoutMs, (node) => openShell(paths, meta, node, opened));
       // The fault hits whoever is master now. With preemption that is the highest priority; with
       // nopreempt it is whichever balancer came up first, as VRRP intends.
       const holder = [...probes].find(([, probe]) => probe.holdsVip)?.[0] ?? vrrp.master;
@@ -196,7 +198,7 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
     });
   } finally {
     await Promise.allSettled(watchers.map((watcher) => watcher.stop()));
-    for (const shell of shells.values()) shell.close();
+    closeAll(opened);
     for (const ssh of sessions.values()) ssh.close();
   }
 

@@ -1,13 +1,14 @@
 import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { withNodes } from '../../src/lab/access.js';
+import { connectNode, withNodes } from '../../src/lab/access.js';
 import { scenarioConvergenceTimeoutMs, waitForConvergence } from '../../src/lab/convergence.js';
 import { probeNode } from '../../src/lab/node-probe.js';
 import { labPaths, requireLabMeta } from '../../src/lab/state.js';
 import { runFailover, type FailoverRun } from '../../src/scenario/failover.js';
 import type { ConnectionsResult } from '../../src/scenario/connections-plan.js';
 import { seedScenario } from '../../src/scenario/run.js';
+import type { Communicator } from '../../src/ssh/communicator.js';
 import { silentProgress } from '../../src/util/progress.js';
 import { seedText, tempFile } from '../helpers.js';
 import { runCli, useLab } from './cli.js';
@@ -80,7 +81,14 @@ describe('failover of the seed lab under load (acceptance)', function () {
         // balancer1 comes back as BACKUP under balancer2 and preempts one master-down interval later.
         await first.execChecked('systemctl start keepalived');
         const started = Date.now();
-        const probes = await waitForConvergence(meta.spec, new Map([['balancer1', first], ['balancer2', second]]), scenarioConvergenceTimeoutMs);
+        // A probe that hangs is sent again over a new connection, as the scenarios do.
+        const spares: Communicator[] = [];
+        const fresh = async (node: string) => {
+          const session = await connectNode(paths, meta, node);
+          spares.push(session);
+          return session;
+        };
+        const probes = await waitForConvergence(meta.spec, new Map([['balancer1', first], ['balancer2', second]]), scenarioConvergenceTimeoutMs, fresh).finally(() => spares.forEach((session) => session.close()));
         expect([...probes].filter(([, probe]) => probe.holdsVip).map(([name]) => name)).to.deep.equal(['balancer1']);
         expect(probes.get('balancer1')?.keepalived).to.equal('MASTER');
         expect(Date.now() - started, 'the master-down interval (3 × advert_int + skew) has to pass').to.be.above(3_000);
