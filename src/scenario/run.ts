@@ -8,6 +8,7 @@ import type { Communicator } from '../ssh/communicator.js';
 import type { NodeShell } from '../ssh/node-shell.js';
 import { backends, balancers, type LabSpec } from '../spec/types.js';
 import type { Progress } from '../util/progress.js';
+import { within } from '../util/within.js';
 import type { Fault, FaultTiming } from './faults/fault.js';
 import { linkDown } from './faults/link-down.js';
 import { watchBalancer } from './monitors.js';
@@ -42,14 +43,6 @@ export const seedScenario: ScenarioPlan = {
 const ipvsSettleMs = 2_500;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 const revertThroughShellMs = 20_000;
-
-function withinMs<T>(ms: number, work: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new LabError('EXEC_TIMEOUT', `${what} took longer than ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
-}
 
 export function vrrpParameters(spec: LabSpec): VrrpParameters {
   const byPriority = [...balancers(spec)].sort((a, b) => (b.vrrp?.priority ?? 0) - (a.vrrp?.priority ?? 0));
@@ -161,7 +154,7 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
       // fault in place for whatever runs next: revert once more over a fresh connection.
       const revert = async () => {
         try {
-          return await withinMs(revertThroughShellMs, fault.revert(faultShell), `reverting ${fault.name} on ${fault.node} through its shell`);
+          return await within(fault.revert(faultShell), revertThroughShellMs, () => new LabError('EXEC_TIMEOUT', `reverting ${fault.name} on ${fault.node} through its shell took longer than ${revertThroughShellMs / 1000} s`));
         } catch (error) {
           if (error instanceof LabError && error.code === 'REMOTE_COMMAND_FAILED') throw error;
           const fresh = await connectNode(paths, meta, fault.node);

@@ -6,9 +6,13 @@ export interface ExecResult {
   stderr: string;
 }
 
-export interface ExecOptions {
-  input?: string;
+/** What every runner takes; a shell kept open has no stdin of its own to give a command. */
+export interface RunOptions {
   timeoutMs?: number;
+}
+
+export interface ExecOptions extends RunOptions {
+  input?: string;
 }
 
 /**
@@ -17,9 +21,9 @@ export interface ExecOptions {
  */
 export interface CommandRunner {
   readonly node: string;
-  exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  exec(command: string, options?: RunOptions): Promise<ExecResult>;
   /** Like exec, but a non-zero exit becomes REMOTE_COMMAND_FAILED quoting the node and stderr. */
-  execChecked(command: string, options?: ExecOptions): Promise<ExecResult>;
+  execChecked(command: string, options?: RunOptions): Promise<ExecResult>;
 }
 
 export function checkedResult(node: string, command: string, result: ExecResult): ExecResult {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type ssh2 from 'ssh2';
 import { LabError } from '../errors.js';
-import { checkedResult, type CommandRunner, type ExecResult } from './command-runner.js';
+import { within } from '../util/within.js';
+import { checkedResult, type CommandRunner, type ExecResult, type RunOptions } from './command-runner.js';
 
 interface Pending {
   marker: string;
@@ -48,19 +49,16 @@ export class NodeShell implements CommandRunner {
     });
   }
 
-  exec(command: string, options: { timeoutMs?: number } = {}): Promise<ExecResult> {
+  exec(command: string, options: RunOptions = {}): Promise<ExecResult> {
     const run = this.queue.then(() => this.runNow(command));
     this.queue = run.catch(() => undefined);
     if (!options.timeoutMs) return run;
     const timeoutMs = options.timeoutMs;
     // The command keeps its place in the queue until its marker comes: the next one cannot read its output.
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new LabError('EXEC_TIMEOUT', `'${command}' on ${this.node} did not finish within ${timeoutMs} ms`)), timeoutMs);
-      run.then(resolve, reject).finally(() => clearTimeout(timer));
-    });
+    return within(run, timeoutMs, () => new LabError('EXEC_TIMEOUT', `'${command}' on ${this.node} did not finish within ${timeoutMs} ms`));
   }
 
-  async execChecked(command: string, options: { timeoutMs?: number } = {}): Promise<ExecResult> {
+  async execChecked(command: string, options: RunOptions = {}): Promise<ExecResult> {
     return checkedResult(this.node, command, await this.exec(command, options));
   }
 
