@@ -32,3 +32,10 @@ export function describeError(error: unknown): string {
   }
   return lines.join('\n');
 }
+
+/** The message at the end of an error's chain of causes: what actually went wrong, for one line. */
+export function innermostMessage(error: unknown): string {
+  let current: unknown = error;
+  while (current instanceof Error && current.cause !== undefined && current.cause !== null) current = current.cause;
+  return current instanceof Error ? current.message : String(current);
+}

@@ -16,6 +16,13 @@ function pendingPreemption(spec: LabSpec, holder: string): string | undefined {
  */
 export const scenarioConvergenceTimeoutMs = 45_000;
 
+/** Settled also means no transition seen for `forMs` (see waitForConvergence). */
+export interface QuietRule {
+  /** Host time at which the last transition was seen, if any. */
+  lastChangeAt: () => number | undefined;
+  forMs: number;
+}
+
 /**
  * Waits until VRRP has settled: exactly one balancer holds the VIP and keepalived calls it MASTER,
  * the others BACKUP; with preemption on, the holder is the highest priority. keepalived starts every
@@ -27,8 +34,14 @@ export const scenarioConvergenceTimeoutMs = 45_000;
  * A probe that times out is sent again over `fresh(node)` when given, which replaces the node's
  * runner in `sessions` (the caller's later commands go there too): a uml node was seen to leave a
  * command of an open session unstarted for minutes, until a new SSH connection reached it.
+ *
+ * With `quiet`, a caller that watches the balancers' transitions also has the settled state wait
+ * until none was seen for `quiet.forMs`: a snapshot of states is one instant, and a balancer that
+ * has just entered BACKUP (back from a FAULT its track script timed into) decides only a
+ * master-down interval later. Without it a scenario was seen to start its load on a "settled" lab
+ * whose backup took the VIP 1.8 s later.
  */
-export async function waitForConvergence<R extends CommandRunner>(spec: LabSpec, sessions: Map<string, R>, timeoutMs = 20_000, fresh?: (node: string) => Promise<R>): Promise<Map<string, NodeProbe>> {
+export async function waitForConvergence<R extends CommandRunner>(spec: LabSpec, sessions: Map<string, R>, timeoutMs = 20_000, fresh?: (node: string) => Promise<R>, quiet?: QuietRule): Promise<Map<string, NodeProbe>> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
@@ -55,9 +68,10 @@ export async function waitForConvergence<R extends CommandRunner>(spec: LabSpec,
     const allAnswered = probes.size === balancers(spec).length;
     const holder = holders.length === 1 ? holders[0]?.[0] : undefined;
     const preempting = holder === undefined ? undefined : pendingPreemption(spec, holder);
-    if (allAnswered && holder !== undefined && masters.length === 1 && holder === masters[0]?.[0] && others.every(([, probe]) => probe.keepalived === 'BACKUP') && !preempting) {
-      return probes;
-    }
+    const lastChangeAt = quiet?.lastChangeAt();
+    const sinceChange = lastChangeAt === undefined ? Infinity : Date.now() - lastChangeAt;
+    const settled = allAnswered && holder !== undefined && masters.length === 1 && holder === masters[0]?.[0] && others.every(([, probe]) => probe.keepalived === 'BACKUP') && !preempting;
+    if (settled && (!quiet || sinceChange >= quiet.forMs)) return probes;
     last = balancers(spec)
       .map(({ name }) => {
         const probe = probes.get(name);
@@ -65,6 +79,7 @@ export async function waitForConvergence<R extends CommandRunner>(spec: LabSpec,
       })
       .join(', ');
     if (preempting) last += ` (${preempting} has the higher priority and preemption is on: it should take the VIP)`;
+    if (quiet && sinceChange < quiet.forMs) last += ` (a balancer changed state ${(sinceChange / 1000).toFixed(1)} s ago; settled means none for ${(quiet.forMs / 1000).toFixed(1)} s)`;
     if (Date.now() > deadline) {
       throw new LabError('VRRP_NOT_CONVERGED', `VRRP did not settle within ${timeoutMs / 1000} s: ${last}`, {
         hint: 'look at keepalived on the balancers: npm run lab:exec -- balancer1 journalctl -u keepalived',

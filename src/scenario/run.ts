@@ -1,3 +1,4 @@
+import { detectionMarginSeconds, masterDownInterval } from '../checks/vrrp-timing.js';
 import { LabError } from '../errors.js';
 import { closeAll, connectNode, openShell, type Closable } from '../lab/access.js';
 import { scenarioConvergenceTimeoutMs, waitForConvergence } from '../lab/convergence.js';
@@ -42,7 +43,8 @@ export const seedScenario: ScenarioPlan = {
 /** IPVS counts in its 2-second estimator: a snapshot this long after an instant includes it. */
 const ipvsSettleMs = 2_500;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-const revertThroughShellMs = 20_000;
+/** A revert takes 0.2-0.5 s; a fault's command was seen to take 1.7 s on a busy uml node. */
+const revertPatienceMs = 3_000;
 
 export function vrrpParameters(spec: LabSpec): VrrpParameters {
   const byPriority = [...balancers(spec)].sort((a, b) => (b.vrrp?.priority ?? 0) - (a.vrrp?.priority ?? 0));
@@ -100,19 +102,30 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
       opened.push(...shells.values());
       for (const [node, shell] of shells) clocks.set(node, await readNodeClock(shell));
       // Watch first, then read the starting state: no transition can fall between the two.
+      // Setting up the watch is itself a load on a uml node: the seed's track script was seen to
+      // time out then, its balancer to FAULT and back (see QuietRule). The load starts only once no
+      // transition has been seen for the backup's master-down interval.
+      let lastChangeAt: number | undefined;
+      const watched = (event: TimelineEvent) => {
+        if (event.kind === 'vrrp-state' || event.kind === 'vip') lastChangeAt = Date.now();
+        record(event);
+      };
+      const quietMs = (masterDownInterval(vrrp.priorities[vrrp.backup] ?? 0, vrrp.advertInt) + detectionMarginSeconds) * 1000;
       for (const [node, ssh] of sessions) {
         watchers.push(
           watchBalancer(
             ssh,
             node,
             { interfaceName: spec.lab.interface, vip: spec.vip.address, instance: spec.vrrp.instance, seconds: plan.durationSeconds + 60, clock: clocks.get(node)! },
-            record,
+            watched,
           ),
         );
       }
-      for (const shell of shells.values()) await shell.execChecked('ipvsadm -Z');
       // Room for a probe stuck on a busy uml node, and a retry.
-      const probes = await waitForConvergence(spec, shells, scenarioConvergenceTimeoutMs, (node) => openShell(paths, meta, node, opened));
+      const probes = await waitForConvergence(spec, shells, scenarioConvergenceTimeoutMs, (node) => openShell(paths, meta, node, opened), { lastChangeAt: () => lastChangeAt, forMs: quietMs });
+      // Counters from the settled lab on: a balancer that held the VIP while VRRP settled (after
+      // its peer's FAULT) still forwards the stray packets of older connections.
+      for (const shell of shells.values()) await shell.execChecked('ipvsadm -Z');
       // The fault hits whoever is master now. With preemption that is the highest priority; with
       // nopreempt it is whichever balancer came up first, as VRRP intends.
       const holder = [...probes].find(([, probe]) => probe.holdsVip)?.[0] ?? vrrp.master;
@@ -151,18 +164,25 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
         }
       };
       // A session lost (or a shell stuck behind a hung command) mid-scenario must not leave the
-      // fault in place for whatever runs next: revert once more over a fresh connection.
-      const revert = async () => {
+      // fault in place for whatever runs next, nor have it reverted late: a command of an open
+      // session was seen to wait on a uml node until a new connection reached it. A revert not done
+      // within revertPatienceMs is also sent over a fresh connection (it is idempotent), and
+      // whichever is done first counts.
+      const revert = async (): Promise<FaultTiming> => {
+        const throughShell = fault.revert(faultShell);
+        const first = await within(throughShell, revertPatienceMs, () => new LabError('EXEC_TIMEOUT', `reverting ${fault.name} on ${fault.node} through its shell took longer than ${revertPatienceMs / 1000} s`)).then(
+          (timing) => ({ timing }),
+          (error: unknown) => ({ error }),
+        );
+        if ('timing' in first) return first.timing;
+        if (first.error instanceof LabError && first.error.code === 'REMOTE_COMMAND_FAILED') throw first.error;
+        const fresh = await connectNode(paths, meta, fault.node);
         try {
-          return await within(fault.revert(faultShell), revertThroughShellMs, () => new LabError('EXEC_TIMEOUT', `reverting ${fault.name} on ${fault.node} through its shell took longer than ${revertThroughShellMs / 1000} s`));
-        } catch (error) {
-          if (error instanceof LabError && error.code === 'REMOTE_COMMAND_FAILED') throw error;
-          const fresh = await connectNode(paths, meta, fault.node);
-          try {
-            return await fault.revert(fresh);
-          } finally {
-            fresh.close();
-          }
+          return await Promise.any([throughShell, fault.revert(fresh)]).catch((error: AggregateError) => {
+            throw error.errors.at(-1);
+          });
+        } finally {
+          fresh.close();
         }
       };
       let injected = false;

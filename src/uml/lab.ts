@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { LabError } from '../errors.js';
+import { innermostMessage, LabError } from '../errors.js';
 import { cachedBoxImage, ensureBoxImage } from '../box/image.js';
 import { checkUserNamespaces, ensureHostPackages } from '../host/packages.js';
 import { nodeAccess, writeLabMeta, type LabMeta, type LabPaths } from '../lab/state.js';
@@ -83,7 +83,8 @@ async function waitForNodeSsh(paths: LabPaths, meta: LabMeta, node: string, prog
         continue;
       }
       const why = boot.stuck ? boot.why : 'it is still booting';
-      const said = boot.lastLine ? `; its console last said: ${boot.lastLine}` : '';
+      // What the last SSH attempt met (refused, reset, no handshake) tells a dead sshd from a stalled node.
+      const said = `${boot.lastLine ? `; its console last said: ${boot.lastLine}` : ''}; the last SSH attempt: ${error.cause === undefined ? 'none' : innermostMessage(error.cause).split('\n')[0]}`;
       if (restartNote !== undefined) {
         throw new LabError('NODE_TIMEOUT', `${node} did not accept SSH within ${waited / 1000} s of its restart (${why}${said})\n${restartNote}`, {
           cause: error.cause,

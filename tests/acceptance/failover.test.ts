@@ -4,14 +4,24 @@ import path from 'node:path';
 import { connectNode, withNodes } from '../../src/lab/access.js';
 import { scenarioConvergenceTimeoutMs, waitForConvergence } from '../../src/lab/convergence.js';
 import { probeNode } from '../../src/lab/node-probe.js';
-import { labPaths, requireLabMeta } from '../../src/lab/state.js';
+import { labPaths, requireLabMeta, type LabMeta, type LabPaths } from '../../src/lab/state.js';
 import { runFailover, type FailoverRun } from '../../src/scenario/failover.js';
+import { watchBalancer } from '../../src/scenario/monitors.js';
+import { readNodeClock } from '../../src/scenario/node-clock.js';
 import type { ConnectionsResult } from '../../src/scenario/connections-plan.js';
 import { seedScenario } from '../../src/scenario/run.js';
 import type { Communicator } from '../../src/ssh/communicator.js';
 import { silentProgress } from '../../src/util/progress.js';
 import { seedText, tempFile } from '../helpers.js';
 import { runCli, useLab } from './cli.js';
+
+/** Sectors each uml node has written to its root disk since it booted (/proc/diskstats, ubda). */
+function sectorsWritten(paths: LabPaths, meta: LabMeta): Promise<Map<string, number>> {
+  return withNodes(paths, meta, async (sessions) => {
+    const read = async ([node, ssh]: [string, Communicator]) => [node, Number((await ssh.execChecked(`awk '$3 == "ubda" { print $10 }' /proc/diskstats`)).stdout.trim())] as const;
+    return new Map(await Promise.all([...sessions].map(read)));
+  });
+}
 
 /** Every check of a run must pass; a failing one shows its own reason. */
 function expectAllPass(run: FailoverRun): void {
@@ -41,9 +51,16 @@ describe('failover of the seed lab under load (acceptance)', function () {
   });
 
   it('with keep-alive connections: the same checks pass (balance judged on IPVS, which balances connections)', async () => {
+    const before = await sectorsWritten(paths, requireLabMeta(paths, lab));
     const run = await runFailover(paths, requireLabMeta(paths, lab), { ...seedScenario, mode: 'keep-alive' }, silentProgress);
     expectAllPass(run);
     expect(run.result.load.answered).to.be.greaterThan(3000);
+    // What the lab writes while it runs stays in the nodes' memory (box/overlay/etc/fstab): uml's
+    // disk I/O was seen to stall nodes for minutes once written to. nginx's access log alone would
+    // be over 150 KB per backend here; 128 sectors (64 KB) leave room for the root file system's
+    // own (a first run after provisioning still flushes some of it: 40 KB seen).
+    const after = await sectorsWritten(paths, requireLabMeta(paths, lab));
+    for (const [node, sectors] of after) expect(sectors - (before.get(node) ?? 0), `sectors ${node} wrote to its disk during the run`).to.be.below(128);
   });
 
   it('npm run lab:failover prints the verdict and exits 0', async () => {
@@ -94,6 +111,40 @@ describe('failover of the seed lab under load (acceptance)', function () {
         expect(Date.now() - started, 'the master-down interval (3 × advert_int + skew) has to pass').to.be.above(3_000);
       } finally {
         await first.exec('systemctl start keepalived');
+      }
+    });
+  });
+  it('calls VRRP settled only once no balancer has changed state for the master-down interval, as a scenario waits before its load', async () => {
+    const meta = requireLabMeta(paths, lab);
+    const spec = meta.spec;
+    await withNodes(paths, meta, async (sessions) => {
+      const backup = sessions.get('balancer2')!;
+      const seen: string[] = [];
+      let lastChangeAt: number | undefined;
+      const watcher = watchBalancer(backup, 'balancer2', { interfaceName: spec.lab.interface, vip: spec.vip.address, instance: spec.vrrp.instance, seconds: 60, clock: await readNodeClock(backup) }, (event) => {
+        if (event.kind !== 'vrrp-state') return;
+        seen.push(event.state);
+        lastChangeAt = Date.now();
+      });
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 1_000)); // the monitors start
+        // The backup's link flaps: FAULT, then BACKUP again. balancer1 stays master throughout, so
+        // every probe after the flap says "settled"; only the transitions seen say "not yet".
+        await backup.execChecked(`ip link set down ${spec.lab.interface}; sleep 1; ip link set up ${spec.lab.interface}`);
+        const deadline = Date.now() + 20_000;
+        while (!seen.includes('BACKUP')) {
+          expect(Date.now(), `balancer2's FAULT and return were not seen (seen: ${seen.join(', ')})`).to.be.below(deadline);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        const forMs = 4_000;
+        const probes = await waitForConvergence(spec, sessions, scenarioConvergenceTimeoutMs, undefined, { lastChangeAt: () => lastChangeAt, forMs });
+        expect(seen).to.include.members(['FAULT', 'BACKUP']);
+        expect(Date.now() - lastChangeAt!, 'settled before the quiet period passed').to.be.at.least(forMs);
+        expect(probes.get('balancer1')?.keepalived).to.equal('MASTER');
+        expect(probes.get('balancer2')?.keepalived).to.equal('BACKUP');
+      } finally {
+        await backup.exec(`ip link set up ${spec.lab.interface}`);
+        await watcher.stop();
       }
     });
   });

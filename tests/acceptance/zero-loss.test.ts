@@ -9,7 +9,14 @@ import { repoRoot } from '../helpers.js';
 import { runCli, useLab } from './cli.js';
 
 const checkOf = (run: FailoverRun, id: string) => run.checks.find((check) => check.id === id)!;
-const shown = (run: FailoverRun, id: string) => `${checkOf(run, id).reason}\n(report: ${run.reportDir})`;
+/** The check's reason, when the fault's commands ran and the other checks: CI keeps no report folder. */
+const shown = (run: FailoverRun, id: string) => {
+  const { loadStart, loadEnd, failbackAt } = run.measures;
+  const at = (t: number | undefined) => (t === undefined ? 'never' : `+${((t - loadStart) / 1000).toFixed(2)} s`);
+  const faults = run.result.events.flatMap((event) => (event.kind === 'fault' ? [`${event.action} sent ${at(event.issuedAt)}, ran ${at(event.t)}`] : []));
+  const others = run.checks.filter((check) => check.id !== id).map((check) => `${check.id} ${check.pass ? 'pass' : 'FAIL'}: ${check.reason}`);
+  return [checkOf(run, id).reason, `${faults.join('; ')}; failback ${at(failbackAt)}; load end ${at(loadEnd)}`, ...others, `(report: ${run.reportDir})`].join('\n');
+};
 
 /**
  * lab/zero-loss.yaml: VRRPv3 at advert_int 0.1 s and IPVS connection sync. The same scenario and
