@@ -114,6 +114,7 @@ describe('failover of the seed lab under load (acceptance)', function () {
       }
     });
   });
+
   it('calls VRRP settled only once no balancer has changed state for the master-down interval, as a scenario waits before its load', async () => {
     const meta = requireLabMeta(paths, lab);
     const spec = meta.spec;
