@@ -18,24 +18,26 @@ export class LabError extends Error {
   }
 }
 
+/** An error and its causes, outermost first. */
+function causeChain(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let current = error; current !== undefined && current !== null; current = current instanceof Error ? current.cause : undefined) chain.push(current);
+  return chain;
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 /** Renders an error for people: message, hint, and the chain of causes (no stack trace). */
 export function describeError(error: unknown): string {
-  const lines: string[] = [];
-  let current: unknown = error;
-  let first = true;
-  while (current !== undefined && current !== null) {
-    const message = current instanceof Error ? current.message : String(current);
-    lines.push(first ? `error: ${message}` : `  caused by: ${message}`);
-    if (first && current instanceof LabError && current.hint) lines.push(`  fix: ${current.hint}`);
-    first = false;
-    current = current instanceof Error ? current.cause : undefined;
-  }
-  return lines.join('\n');
+  return causeChain(error)
+    .flatMap((current, index) => {
+      if (index > 0) return [`  caused by: ${messageOf(current)}`];
+      return [`error: ${messageOf(current)}`, ...(current instanceof LabError && current.hint ? [`  fix: ${current.hint}`] : [])];
+    })
+    .join('\n');
 }
 
 /** The message at the end of an error's chain of causes: what actually went wrong, for one line. */
 export function innermostMessage(error: unknown): string {
-  let current: unknown = error;
-  while (current instanceof Error && current.cause !== undefined && current.cause !== null) current = current.cause;
-  return current instanceof Error ? current.message : String(current);
+  return messageOf(causeChain(error).at(-1));
 }

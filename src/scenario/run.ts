@@ -170,12 +170,11 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
       // whichever is done first counts.
       const revert = async (): Promise<FaultTiming> => {
         const throughShell = fault.revert(faultShell);
-        const first = await within(throughShell, revertPatienceMs, () => new LabError('EXEC_TIMEOUT', `reverting ${fault.name} on ${fault.node} through its shell took longer than ${revertPatienceMs / 1000} s`)).then(
-          (timing) => ({ timing }),
-          (error: unknown) => ({ error }),
-        );
-        if ('timing' in first) return first.timing;
-        if (first.error instanceof LabError && first.error.code === 'REMOTE_COMMAND_FAILED') throw first.error;
+        try {
+          return await within(throughShell, revertPatienceMs, () => new LabError('EXEC_TIMEOUT', `reverting ${fault.name} on ${fault.node} through its shell took longer than ${revertPatienceMs / 1000} s`));
+        } catch (error) {
+          if (error instanceof LabError && error.code === 'REMOTE_COMMAND_FAILED') throw error;
+        }
         const fresh = await connectNode(paths, meta, fault.node);
         try {
           return await Promise.any([throughShell, fault.revert(fresh)]).catch((error: AggregateError) => {
