@@ -1,7 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
+import { labStateRoot } from '../../src/util/paths.js';
 import { ownPidNamespace, pidNamespaceOf, processesInNamespaces } from '../../src/util/procfs.js';
 import { repoRoot } from '../helpers.js';
 
@@ -80,6 +81,16 @@ export function processesMentioning(text: string): string[] {
     }
   }
   return found;
+}
+
+/**
+ * What grade batches have on the host: lab state folders and processes of grade-* labs. Tests compare it before
+ * and after a batch rather than with nothing, so that debris of an earlier, killed run on the same host is not
+ * blamed on the batch under test (and the batch's own leftovers still are).
+ */
+export function gradeLabsOnHost(): { labs: string[]; processes: string[] } {
+  const labs = existsSync(labStateRoot()) ? readdirSync(labStateRoot()).filter((entry) => entry.startsWith('grade-')) : [];
+  return { labs: labs.sort(), processes: processesMentioning('/labs/grade-').sort() };
 }
 
 /** Mounts in the host's mount namespace that mention the text. */

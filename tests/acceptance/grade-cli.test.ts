@@ -3,9 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import os from 'node:os';
 import path from 'node:path';
 import { SaxesParser } from 'saxes';
-import { labStateRoot } from '../../src/util/paths.js';
 import { corpusCases, expectedCase, prepareCase } from '../grade-corpus.js';
-import { hostNetworkSnapshot, noStackTrace, processesMentioning, runCli } from './cli.js';
+import { gradeLabsOnHost, hostNetworkSnapshot, noStackTrace, runCli } from './cli.js';
 
 const criteria = ['config-valid', 'roles', 'vip-serves', 'balanced', 'failover', 'no-split-brain', 'failback'];
 /** What the hostile submissions try to plant on the host through hostfs. */
@@ -67,12 +66,14 @@ describe("lab:grade: the submissions corpus graded for real, as one batch at the
   const caseOf = new Map<string, string>();
   let result: Awaited<ReturnType<typeof runCli>>;
   let hostNetworkBefore = '';
+  let gradeLabsBefore: ReturnType<typeof gradeLabsOnHost>;
 
   before(async function () {
     this.timeout(3_600_000);
     for (const name of cases) caseOf.set(prepareCase(name, expectedCase(name), path.join(work, name)), name);
     for (const copy of [2, 3]) caseOf.set(prepareCase('seed-answer', expectedCase('seed-answer'), path.join(work, `seed-answer-${copy}`)), 'seed-answer');
     hostNetworkBefore = hostNetworkSnapshot();
+    gradeLabsBefore = gradeLabsOnHost();
     // The default: one lab at a time on a 2-core host (defaultJobs), as a grader there would run it.
     result = await runCli(['grade', ...caseOf.keys(), '--out', out], { timeoutMs: 3_500_000 });
   });
@@ -149,8 +150,7 @@ describe("lab:grade: the submissions corpus graded for real, as one batch at the
   });
 
   it('leaves the host as it was: no lab, no process, no interface, and nothing a hostile submission planted', () => {
-    expect(processesMentioning('/labs/grade-')).to.deep.equal([]);
-    expect(existsSync(labStateRoot()) ? readdirSync(labStateRoot()).filter((entry) => entry.startsWith('grade-')) : []).to.deep.equal([]);
+    expect(gradeLabsOnHost()).to.deep.equal(gradeLabsBefore);
     expect(hostNetworkSnapshot()).to.equal(hostNetworkBefore);
     expect(plantedFiles()).to.deep.equal([]);
   });
@@ -166,13 +166,14 @@ describe('lab:grade interrupted by SIGTERM, as a cancelled CI job is (acceptance
     const interrupted = prepareCase('seed-answer', expectedCase('seed-answer'), path.join(work, 'seed-answer'));
     const out = path.join(work, 'out');
     const hostNetwork = hostNetworkSnapshot();
+    const before = gradeLabsOnHost();
     let labSeen = false;
     const result = await runCli(['grade', graded, interrupted, '--jobs', '1', '--out', out], {
       timeoutMs: 240_000,
       whileRunning: (child) => {
         // The first has no configs (no lab); the second's lab is booting when the signal comes.
         const poll = setInterval(() => {
-          if (labSeen || processesMentioning('/labs/grade-').length === 0) return;
+          if (labSeen || gradeLabsOnHost().processes.length <= before.processes.length) return;
           labSeen = true;
           setTimeout(() => child.kill('SIGTERM'), 3_000);
         }, 300);
@@ -184,8 +185,7 @@ describe('lab:grade interrupted by SIGTERM, as a cancelled CI job is (acceptance
     expect(result.stderr).to.match(/SIGTERM: removing the 1 lab\(s\) this batch had running \(grade-\w+\)/);
     expect(result.stderr).to.match(/interrupted after 1\/2 graded: .*grades\.csv/);
     expect(noStackTrace(result.stderr), result.stderr).to.equal(true);
-    expect(processesMentioning('/labs/grade-')).to.deep.equal([]);
-    expect(existsSync(labStateRoot()) ? readdirSync(labStateRoot()).filter((entry) => entry.startsWith('grade-')) : []).to.deep.equal([]);
+    expect(gradeLabsOnHost()).to.deep.equal(before);
     expect(hostNetworkSnapshot()).to.equal(hostNetwork);
     const [, ...rows] = parseCsv(readFileSync(path.join(out, 'grades.csv'), 'utf8'));
     expect(rows.map((row) => `${row[0]} ${row[1]}`)).to.deep.equal([`${graded} fail`]);
