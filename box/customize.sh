@@ -22,9 +22,31 @@ for unit in \
   kmod-static-nodes.service systemd-hwdb-update.service systemd-firstboot.service \
   systemd-machine-id-commit.service systemd-networkd-wait-online.service \
   apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer e2scrub_all.timer fstrim.timer \
-  systemd-tmpfiles-clean.timer systemd-tmpfiles-setup.service
+  systemd-tmpfiles-clean.timer systemd-tmpfiles-setup.service \
+  systemd-tmpfiles-setup-dev.service systemd-sysusers.service \
+  systemd-modules-load.service systemd-sysctl.service systemd-user-sessions.service
 do
   ln -sf /dev/null "$units/$unit"
+done
+# Also of no use here, each a process start that systemd-analyze timed at 2-4 s on a slow host
+# (boot 30 s, 24 of them userspace): tmpfiles-setup-dev (devtmpfs has the nodes; kmod's static
+# nodes are masked above), sysusers (the image's users exist), modules-load (modules-load.d is
+# empty; balancer.sh loads ip_vs), sysctl (only pid_max and protected links; provisioning applies
+# the lab's own sysctls itself), user-sessions (/run/nologin is never made: tmpfiles-setup is masked; root logs in regardless).
+# remount-fs stays: it gives the root fstab's noatime, without which the first read of each file
+# writes its access time through uml's slow block driver (see overlay/etc/fstab).
+
+# systemd runs every generator at start, one process each, before any unit (seen: 10 s before the
+# first mount). Only the fstab one has anything to read here; the others are masked by a link to
+# /dev/null under their own name, as systemd.generator(7) allows.
+mkdir -p "$root/etc/systemd/system-generators"
+for generator in \
+  systemd-cryptsetup-generator systemd-debug-generator systemd-getty-generator \
+  systemd-gpt-auto-generator systemd-hibernate-resume-generator systemd-integritysetup-generator \
+  systemd-rc-local-generator systemd-run-generator systemd-system-update-generator \
+  systemd-sysv-generator systemd-veritysetup-generator
+do
+  ln -sf /dev/null "$root/etc/systemd/system-generators/$generator"
 done
 rm -f "$units"/getty.target.wants/* "$units"/timers.target.wants/*
 ln -sf /lib/systemd/system/multi-user.target "$units/default.target"
