@@ -2,7 +2,10 @@
  * npm run bench:failover — the seed scenario 5 times on one lab, and figures to reports/bench-failover.json:
  * the distribution of failover time and client-visible outage, answers/s through the VIP in both
  * load modes, and the share of each run spent outside the scenario's load (setup and teardown).
- * Then the zero-loss profile beside it (bench-zero-loss.ts): failed requests, outage, failover time.
+ * Then every other fault of the catalogue BENCH_FAULT_RUNS times (default 3) on the same lab, and
+ * backend-down on a lab with keepalived's TCP_CHECK: failover, outage, failed requests, VRRP
+ * transitions and how many runs showed the fault's expected outcome.
+ * Then the zero-loss profile beside the seed (bench-zero-loss.ts): failed requests, outage, failover time.
  * Figures, not assertions: the machines here are noisy.
  */
 import os from 'node:os';
@@ -16,11 +19,27 @@ import { loadSpec } from '../src/spec/load.js';
 import { defaultSpecPath } from '../src/util/paths.js';
 import { takeoverWindow } from '../src/checks/vrrp-timing.js';
 import { runBench } from './bench-report.js';
+import { benchFaults } from './bench-faults.js';
 import { silentProgress } from '../src/util/progress.js';
 import { benchZeroLoss, compareProfiles, comparisonTable } from './bench-zero-loss.js';
+import { withTcpCheck } from '../src/render/tcp-check-variant.js';
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
+const faultRuns = Number(process.env.BENCH_FAULT_RUNS ?? 3);
 const round = (value: number) => Math.round(value * 1000) / 1000;
+
+/** backend-down again on a lab whose IPVS is keepalived's virtual_server with TCP_CHECK. */
+async function benchTcpCheckLab(count: number): Promise<Record<string, unknown>> {
+  const spec = withTcpCheck(loadSpec(defaultSpecPath, { name: 'bench-failover-hc' }));
+  await downLab(spec.name, silentProgress);
+  try {
+    const { meta } = await upLab(spec, silentProgress, 'uml');
+    const figures = await benchFaults(labPaths(spec.name), meta, count, 'backend-down');
+    return { 'backend-down (TCP_CHECK)': figures['backend-down'] };
+  } finally {
+    await downLab(spec.name, silentProgress);
+  }
+}
 
 function distribution(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -34,6 +53,7 @@ runBench('bench-failover', async () => {
   const upStarted = Date.now();
   const { meta } = await upLab(spec, silentProgress, 'uml');
   const upSeconds = (Date.now() - upStarted) / 1000;
+  let faults: Record<string, unknown> = {};
   const rows: { mode: LoadMode; passed: boolean; failed: number; failover?: number; outage: number; answersPerSecond: number; wallSeconds: number; outsideShare: number }[] = [];
   try {
     const modes: LoadMode[] = [...Array.from({ length: runs }, () => 'new-connection' as const), 'keep-alive'];
@@ -53,9 +73,11 @@ runBench('bench-failover', async () => {
       });
       process.stderr.write(`${mode}: failover ${run.measures.failoverSeconds ?? 'never'} s, outage ${run.measures.outageSeconds} s, ${run.passed ? 'PASS' : 'FAIL'} (${wallSeconds.toFixed(1)} s)\n`);
     }
+    faults = await benchFaults(paths, meta, faultRuns, 'catalogue');
   } finally {
     await downLab(spec.name, silentProgress);
   }
+  const tcpCheck = await benchTcpCheckLab(faultRuns);
   // The zero-loss profile, after the seed's lab is gone (one lab at a time), and both side by side.
   const seedLoadAverage = os.loadavg();
   const zeroLoss = await benchZeroLoss(runs);
@@ -79,6 +101,8 @@ runBench('bench-failover', async () => {
     shareOutsideLoad: distribution(seed.map((row) => row.outsideShare)),
     labUpSecondsBeforeRuns: round(upSeconds),
     targets: { failoverWithinRfcBound: '5/5', scenarioWallSeconds: 30 },
+    faultRuns,
+    faults: { ...faults, ...tcpCheck },
     profiles,
     profileLoadAverage: { seedAfter: seedLoadAverage.map((v) => Math.round(v * 100) / 100), zeroLoss: zeroLoss.loadAverage },
     profileTargets: { 'zero-loss': { failedRequests: 0, failoverSeconds: 0.5 } },

@@ -1,7 +1,7 @@
 import type { ScenarioResult, TimelineEvent } from '../scenario/timeline.js';
 import { balanced, describeCounts } from './balance.js';
-import { holdersAt, vipAddedAt, vipHolderSpans } from './vip-holders.js';
-import { masterDownInterval, outageBound, takeoverWindow } from './vrrp-timing.js';
+import { linkDownExpectation, type FaultExpectation } from './fault-expectation.js';
+import { holdersAt, soleHolderFrom, vipAddedAt, vipHolderSpans } from './vip-holders.js';
 import { zeroLossVerdict } from './zero-loss.js';
 
 export interface CheckResult {
@@ -12,6 +12,17 @@ export interface CheckResult {
   reason: string;
   /** For checks made of several parts (balance per phase): each part's own verdict. */
   parts?: { name: string; pass: boolean; detail: string }[];
+  /**
+   * What the fault should make of this check, when not a PASS: 'fail' where the failure is the
+   * fault's expected effect (a split brain under a VRRP partition), 'either' for chance events.
+   */
+  expected?: 'fail' | 'either';
+}
+
+/** Whether a check saw what the fault should make: a PASS, or the FAIL the fault is expected to cause. */
+export function asExpected(check: CheckResult): boolean {
+  if (check.expected === 'either') return true;
+  return check.expected === 'fail' ? !check.pass : check.pass;
 }
 
 /** The instants a scenario's checks are built on, measured from its timeline. */
@@ -29,6 +40,9 @@ export interface FailoverMeasures {
   outageSeconds: number;
   outageFrom: number;
   outageTo: number;
+  /** keepalived's own state changes on either balancer during the load (from its journal). */
+  transitions: number;
+  failedRequests: number;
 }
 
 const seconds = (ms: number) => Math.round(ms) / 1000;
@@ -56,7 +70,8 @@ export function measure(result: ScenarioResult): FailoverMeasures {
   const faultAt = faultInstant(events, 'inject') ?? loadEnd;
   const revertAt = faultInstant(events, 'revert') ?? loadEnd;
   const takeoverAt = vipAddedAt(events, vrrp.backup, faultAt);
-  const failbackAt = vipAddedAt(events, vrrp.master, revertAt);
+  // A master that never let go of the VIP (frozen, partitioned) is back when it holds it alone.
+  const failbackAt = vipAddedAt(events, vrrp.master, revertAt) ?? soleHolderFrom(vipHolderSpans(events, result.endedAt), vrrp.master, revertAt);
   // The longest stretch of the load without a successful answer.
   let previous = loadStart;
   let outage = { ms: 0, from: loadStart, to: loadStart };
@@ -78,6 +93,8 @@ export function measure(result: ScenarioResult): FailoverMeasures {
     outageSeconds: seconds(outage.ms),
     outageFrom: outage.from,
     outageTo: outage.to,
+    transitions: events.filter((e) => e.kind === 'vrrp-state' && e.source === 'journal' && e.t >= loadStart && e.t <= loadEnd).length,
+    failedRequests: result.load.failed,
   };
 }
 
@@ -97,13 +114,15 @@ function delta(later: Record<string, number> | undefined, earlier: Record<string
   return Object.fromEntries(Object.entries(later ?? {}).map(([name, value]) => [name, value - (earlier?.[name] ?? 0)]));
 }
 
-/** Judges a recorded failover scenario: pure, so it is tested without a lab. */
-export function failoverChecks(result: ScenarioResult, m: FailoverMeasures = measure(result)): CheckResult[] {
+/**
+ * Judges a recorded takeover (the seed's link-down by default; the bounds come from the fault's
+ * expectation): pure, so it is tested without a lab.
+ */
+export function failoverChecks(result: ScenarioResult, m: FailoverMeasures = measure(result), expectation: FaultExpectation = linkDownExpectation(result.vrrp)): CheckResult[] {
   const { events, vrrp } = result;
   const backends = Object.values(result.backends);
   const spans = vipHolderSpans(events, result.endedAt);
-  const backupWindow = takeoverWindow(vrrp.priorities[vrrp.backup] ?? 0, vrrp.advertInt);
-  const masterDown = masterDownInterval(vrrp.priorities[vrrp.master] ?? 0, vrrp.advertInt);
+  const backupWindow = expectation.takeover ?? linkDownExpectation(vrrp).takeover!;
   const checks: CheckResult[] = [];
   const check = (id: string, title: string, pass: boolean, reason: string, parts?: CheckResult['parts']) => checks.push({ id, title, pass, reason, parts });
 
@@ -128,12 +147,13 @@ export function failoverChecks(result: ScenarioResult, m: FailoverMeasures = mea
     const masterGrowth = (masterAfter?.inPkts ?? 0) - (masterSettled?.inPkts ?? 0);
     const backupGrowth = (backupAfter?.inPkts ?? 0) - (backupBefore?.inPkts ?? 0);
     const inTime = m.failoverSeconds !== undefined && m.failoverSeconds <= backupWindow.bound;
-    const pass = inTime && backupBefore?.inPkts === 0 && backupGrowth > 0 && masterGrowth === 0;
+    const masterStopped = masterGrowth === 0 || expectation.masterKeepsForwarding === true;
+    const pass = inTime && backupBefore?.inPkts === 0 && backupGrowth > 0 && masterStopped;
     const timing = m.failoverSeconds === undefined
       ? `${vrrp.backup} never took the VIP`
-      : `${vrrp.backup} took the VIP ${fmt(m.failoverSeconds)} after the fault (VRRP: ${fmt(backupWindow.earliest)}–${fmt(backupWindow.latest)}, bound ${fmt(backupWindow.bound)} with margin)`;
+      : `${vrrp.backup} took the VIP ${fmt(m.failoverSeconds)} after the fault (VRRP: ${fmt(backupWindow.earliest)}–${fmt(backupWindow.latest)}, bound ${fmt(backupWindow.bound)} with margin: ${backupWindow.basis})`;
     check('failover', `After the fault ${vrrp.backup} takes over within the VRRP bound`, pass,
-      `${timing}; ${vrrp.backup} Conns ${backupBefore?.conns ?? '?'} → ${backupAfter?.conns ?? '?'} (InPkts +${backupGrowth}), ${vrrp.master} InPkts grew by ${masterGrowth} after the fault`);
+      `${timing}; ${vrrp.backup} Conns ${backupBefore?.conns ?? '?'} → ${backupAfter?.conns ?? '?'} (InPkts +${backupGrowth}), ${vrrp.master} InPkts grew by ${masterGrowth} after the fault${expectation.masterKeepsForwarding ? ' (expected: it still holds the VIP and IPVS)' : ''}`);
   }
 
   // 3. Balance in each phase, on the client's counts and on IPVS's.
@@ -165,15 +185,20 @@ export function failoverChecks(result: ScenarioResult, m: FailoverMeasures = mea
     // balanced too; with keep-alive they are reported only: a client reconnecting from a reused
     // source port is sent by IPVS to the backend of a stale entry (e.g. on a returning master,
     // whose table predates the fault: no lvs_sync_daemon), so request shares follow connections.
-    const counted = parts.filter((part) => !(keepAlive && part.name.startsWith('client')));
+    // A master that comes back with its table frozen in time (freeze) sends reused source ports to
+    // stale entries' backends too: its phase is reported only, and the fault's expectation says why.
+    const stale = expectation.staleTableAfterRevert === true;
+    const counted = parts.filter((part) => !(keepAlive && part.name.startsWith('client')) && !(stale && part.name === 'client after the revert'));
     const pass = counted.every((part) => part.pass);
-    const note = keepAlive ? ' (keep-alive: client shares reported, IPVS shares judged)' : '';
+    const note = keepAlive
+      ? ' (keep-alive: client shares reported, IPVS shares judged)'
+      : stale ? ` (after the revert reported, not judged: ${vrrp.master}'s IPVS table is stale)` : '';
     check('balance', 'The load stays balanced over both backends in every phase', pass, `${parts.map((part) => `${part.name}: ${part.detail}`).join('; ')}${note}`, parts);
   }
 
   // 4. Continuity: the outage the client saw, and every request accounted for.
   {
-    const bound = outageBound(vrrp.priorities[vrrp.backup] ?? 0, vrrp.advertInt);
+    const bound = expectation.outageBound;
     const { sent, answered, failed, unfinished } = result.load;
     const accounted = sent === answered + failed + unfinished;
     // The zero-loss profile (connections synced to the backup) also promises that no request fails.
@@ -203,7 +228,7 @@ export function failoverChecks(result: ScenarioResult, m: FailoverMeasures = mea
   {
     const responsesAfter = Object.values(clientCounts(events, (m.failbackAt ?? m.revertAt) + 1, m.loadEnd)).reduce((sum, n) => sum + n, 0);
     if (vrrp.preempt) {
-      const bound = masterDown + 0.5;
+      const bound = expectation.failback.bound;
       const pass = m.failbackSeconds !== undefined && m.failbackSeconds <= bound && responsesAfter > 0 && holdersAt(spans, m.loadEnd - 1).join() === vrrp.master;
       check('failback', `After the link returns ${vrrp.master} preempts and the load continues`, pass,
         `${m.failbackSeconds === undefined ? `${vrrp.master} did not take the VIP back` : `${vrrp.master} took the VIP back ${fmt(m.failbackSeconds)} after the revert (bound ${fmt(bound)})`}; ${responsesAfter} answers after that`);

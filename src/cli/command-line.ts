@@ -12,6 +12,8 @@ export interface CommandLine {
     name?: string;
     rebuild?: boolean;
     mode?: string;
+    fault?: string;
+    node?: string;
     provider?: string;
     out?: string;
     help?: boolean;
@@ -56,6 +58,8 @@ export function parseCommandLine(argv: string[]): CommandLine {
       name: { type: 'string' },
       rebuild: { type: 'boolean' },
       mode: { type: 'string' },
+      fault: { type: 'string' },
+      node: { type: 'string' },
       provider: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },

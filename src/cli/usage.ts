@@ -11,9 +11,13 @@ commands:
   doctor                  can this host run the lab? one line per check, with the fix for each problem
   render [--out DIR]      write each node's provisioning files for a plain 'vagrant up'
                           (default DIR: .vagrant/failover-lab/node-files, where the Vagrantfile looks)
-  failover [--mode M]     the seed's failover scenario on the lab (brought up if needed): load
-                          through the VIP, ip link set down eth1 on the master, checks, report;
-                          M is new-connection (default) or keep-alive; exits 1 if a check fails
+  failover [--mode M] [--fault F] [--node N]
+                          a failover scenario on the lab (brought up if needed): load through
+                          the VIP, fault F (default link-down: ip link set down eth1) on node N
+                          (default: the fault's own target, e.g. the master), checks against the
+                          fault's expected outcome, report; --fault all runs the whole catalogue
+                          and writes one summary table; M is new-connection (default) or
+                          keep-alive; exits 1 if a run does not show its expected outcome
   connections             homework Q1 measured on the lab (brought up if needed): N keep-alive
                           connections held open through the VIP, then closed, while the VIP
                           holder's ipvsadm -Ln is sampled: ActiveConn, then InActConn until

@@ -11,6 +11,9 @@ export interface NodeState {
   label: string;
 }
 
+/** What a fault may do to a node's VM: kill it outright, boot it again, freeze it, let it run on. */
+export type NodePowerAction = 'kill' | 'boot' | 'freeze' | 'thaw';
+
 /** Each node's rendered provisioning files, by node name. */
 export type NodeFiles = Map<string, Record<string, string>>;
 
@@ -34,6 +37,12 @@ export interface LabProvider {
   clientSocket(paths: LabPaths, meta: LabMeta, host: string, port: number): () => Promise<Duplex>;
   /** Wraps a host command so that it runs where the lab's client is (the load generator). */
   clientCommand(paths: LabPaths, meta: LabMeta, command: string, args: string[]): { command: string; args: string[] };
+  /**
+   * Powers one node's VM for a fault: `kill` (no shutdown, as a power cut), `boot` (again, after a
+   * kill; the engine provisions it over SSH once it answers), `freeze` and `thaw` (stopped and let
+   * run on, its memory kept).
+   */
+  nodePower(paths: LabPaths, meta: LabMeta, node: string, action: NodePowerAction): Promise<void>;
   /** How a node's management access reads in lab:status. */
   describeAccess(node: NodeAccess): string;
   /** Whether anything this provider made for the lab still runs (found from the state directory and /proc). */

@@ -7,7 +7,8 @@ const resultShape = z.looseObject({
   runId: z.string(),
   load: z.looseObject({ failed: z.number() }),
   measures: z.looseObject({ failoverSeconds: z.number().nullish(), outageSeconds: z.number() }),
-  checks: z.array(z.looseObject({ pass: z.boolean() })),
+  // `expected`: a FAIL the fault is expected to cause (a split brain under a VRRP partition), or either verdict.
+  checks: z.array(z.looseObject({ id: z.string().optional(), pass: z.boolean(), expected: z.enum(['fail', 'either']).optional().catch(undefined) })),
   events: z.array(z.looseObject({ kind: z.string() })),
   // The fault catalogue's own record of the fault, whatever else it holds; a shape not known here is left out.
   fault: z.union([z.string(), z.looseObject({ name: z.string() })]).optional().catch(undefined),
@@ -23,7 +24,10 @@ export interface FaultIndexRow {
   outageSeconds: number;
   failedRequests: number;
   vrrpTransitions: number;
+  /** Every check saw what the fault should make: a PASS, or the FAIL the fault is expected to cause. */
   pass: boolean;
+  /** Checks that failed as the fault should make them, e.g. split-brain. */
+  expectedFailures: string[];
   /** report.html of the run, relative to the index. */
   reportHref: string;
 }
@@ -55,7 +59,8 @@ export function faultIndexRow(result: IndexedResult, reportHref: string): FaultI
     outageSeconds: result.measures.outageSeconds,
     failedRequests: result.load.failed,
     vrrpTransitions: result.events.filter((event) => event.kind === 'vrrp-state' && event.source === 'journal').length,
-    pass: result.checks.length > 0 && result.checks.every((check) => check.pass),
+    pass: result.checks.length > 0 && result.checks.every((check) => (check.expected === 'either' ? true : check.expected === 'fail' ? !check.pass : check.pass)),
+    expectedFailures: result.checks.filter((check) => check.expected === 'fail' && !check.pass).map((check) => check.id ?? '?'),
     reportHref,
   };
 }
@@ -67,5 +72,5 @@ export const faultIndexColumns: { title: string; cell: (row: FaultIndexRow) => s
   { title: 'client outage', cell: (row) => `${row.outageSeconds.toFixed(2)} s` },
   { title: 'failed requests', cell: (row) => String(row.failedRequests) },
   { title: 'VRRP transitions', cell: (row) => String(row.vrrpTransitions) },
-  { title: 'verdict', cell: (row) => (row.pass ? 'PASS' : 'FAIL') },
+  { title: 'verdict', cell: (row) => `${row.pass ? 'PASS' : 'FAIL'}${row.expectedFailures.length > 0 ? ` (${row.expectedFailures.join(', ')} FAIL, as the fault makes it)` : ''}` },
 ];

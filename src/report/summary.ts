@@ -1,10 +1,11 @@
-import type { CheckResult, FailoverMeasures } from '../checks/failover-checks.js';
+import { asExpected, type CheckResult, type FailoverMeasures } from '../checks/failover-checks.js';
 import type { ScenarioResult, TimelineEvent } from '../scenario/timeline.js';
 
 /** The human side of a run: Markdown that reads as well in a terminal as in a browser. */
 export function renderSummary(result: ScenarioResult, checks: CheckResult[], m: FailoverMeasures): string {
   const at = (t: number) => `${t >= m.loadStart ? '+' : '-'}${(Math.abs(t - m.loadStart) / 1000).toFixed(2)} s`;
-  const passed = checks.filter((check) => check.pass).length;
+  const passed = checks.filter(asExpected).length;
+  const fault = result.fault;
   const lines: string[] = [
     `# Failover run ${result.runId}`,
     '',
@@ -12,15 +13,17 @@ export function renderSummary(result: ScenarioResult, checks: CheckResult[], m: 
     `Load: ${result.load.mode}, ${result.load.connections} connections, at most ${result.load.rate} req/s for ${result.load.durationSeconds} s; ` +
       `${result.load.requestsPerSecond} answers/s, latency p50 ${result.load.latencyMs.p50} ms, p99 ${result.load.latencyMs.p99} ms.`,
     '',
-    `## Verdict: ${passed === checks.length ? 'PASS' : 'FAIL'} (${passed}/${checks.length} checks)`,
+    ...(fault ? [`Fault **${fault.name}** on ${fault.node}: ${fault.action}. Expected: ${fault.expectation.says}.`, ''] : []),
+    `## Verdict: ${passed === checks.length ? 'PASS' : 'FAIL'} (${passed}/${checks.length} checks${checks.some((check) => check.expected) ? ' as the fault should make them' : ''})`,
     '',
-    ...checks.map((check) => `- **${check.pass ? 'PASS' : 'FAIL'}** ${check.title} — ${check.reason}`),
+    ...checks.map((check) => `- **${check.pass ? 'PASS' : 'FAIL'}**${expectedNote(check)} ${check.title} — ${check.reason}`),
     '',
     '## Key figures',
     '',
     `- failover time (fault → ${result.vrrp.backup} holds the VIP): ${m.failoverSeconds === undefined ? 'never' : `${m.failoverSeconds.toFixed(2)} s`}`,
     `- client-visible outage (longest gap without an answer): ${m.outageSeconds.toFixed(2)} s, from ${at(m.outageFrom)} to ${at(m.outageTo)}`,
     `- failback (revert → ${result.vrrp.master} holds the VIP): ${m.failbackSeconds === undefined ? 'none' : `${m.failbackSeconds.toFixed(2)} s`}`,
+    `- keepalived state changes during the load: ${m.transitions}`,
     `- requests: ${result.load.sent} sent, ${result.load.answered} answered, ${result.load.failed} failed, ${result.load.unfinished} unfinished at the end`,
     '',
     '## Timeline (VIP, keepalived, fault)',
@@ -34,6 +37,13 @@ export function renderSummary(result: ScenarioResult, checks: CheckResult[], m: 
     lines.push(`### ${node}, before the fault`, '', '```', before.trimEnd(), '```', '', `### ${node}, at the end`, '', '```', after.trimEnd(), '```', '');
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Says when a verdict is the fault's expected effect, so a FAIL that should happen reads as such. */
+function expectedNote(check: CheckResult): string {
+  if (check.expected === 'fail') return check.pass ? ' (expected FAIL: the fault did not show)' : ' (expected: the fault makes this fail)';
+  if (check.expected === 'either') return ' (either verdict fits this fault: reported, not judged)';
+  return '';
 }
 
 /** The run's story without single requests: VIP, keepalived and fault events, failed requests grouped, in time order. */
@@ -54,8 +64,10 @@ function describeEvent(event: TimelineEvent): string {
       return `fault ${event.action === 'inject' ? 'injected' : 'reverted'}: ${event.detail ?? `${event.fault} on ${event.node}`}${event.ok ? '' : ' (FAILED)'}${
         event.ok && event.issuedAt !== undefined ? ` (in effect ${((event.t - event.issuedAt) / 1000).toFixed(2)} s after it was sent)` : ''
       }`;
+    case 'power':
+      return `${event.node}'s VM: ${{ kill: 'killed', boot: 'booted again', freeze: 'frozen', thaw: 'thawed' }[event.action]}`;
     case 'phase':
-      return event.name === 'load-start' ? 'load starts' : 'load ends';
+      return event.name === 'load-start' ? 'load starts' : event.name === 'load-end' ? 'load ends' : event.name;
     default:
       return event.kind;
   }

@@ -1,4 +1,5 @@
-import { failoverChecks, measure, type CheckResult, type FailoverMeasures } from '../checks/failover-checks.js';
+import { asExpected, measure, type CheckResult, type FailoverMeasures } from '../checks/failover-checks.js';
+import { faultChecks } from '../checks/fault-checks.js';
 import type { LabMeta, LabPaths } from '../lab/state.js';
 import { renderSummary } from '../report/summary.js';
 import { writeRunReport } from '../report/write.js';
@@ -12,6 +13,7 @@ export interface FailoverRun {
   measures: FailoverMeasures;
   summary: string;
   reportDir: string;
+  /** Every check saw what the fault should make: a PASS, or the FAIL the fault is expected to cause. */
   passed: boolean;
 }
 
@@ -19,8 +21,8 @@ export interface FailoverRun {
 export async function runFailover(paths: LabPaths, meta: LabMeta, plan: ScenarioPlan, progress: Progress, reportDir?: string): Promise<FailoverRun> {
   const result = await runScenario(paths, meta, plan, progress);
   const measures = measure(result);
-  const checks = failoverChecks(result, measures);
+  const checks = faultChecks(result, measures);
   const summary = renderSummary(result, checks, measures);
   const written = writeRunReport(result, checks, measures, summary, reportDir);
-  return { result, checks, measures, summary, reportDir: written, passed: checks.every((check) => check.pass) };
+  return { result, checks, measures, summary, reportDir: written, passed: checks.every(asExpected) };
 }

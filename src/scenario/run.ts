@@ -1,20 +1,23 @@
 import { detectionMarginSeconds, masterDownInterval } from '../checks/vrrp-timing.js';
 import { LabError } from '../errors.js';
-import { closeAll, connectNode, openShell, type Closable } from '../lab/access.js';
+import { closeAll, connectNode, openShell, sshTarget, type Closable } from '../lab/access.js';
 import { scenarioConvergenceTimeoutMs, waitForConvergence } from '../lab/convergence.js';
 import type { LabMeta, LabPaths } from '../lab/state.js';
 import { startLoad } from '../load/run-load.js';
 import { parseIpvsadmStats } from '../parse/ipvsadm-stats.js';
-import type { Communicator } from '../ssh/communicator.js';
+import { providerFor } from '../provider/registry.js';
+import { provisionNode } from '../provision/apply.js';
+import { renderNodeFiles } from '../render/bundle.js';
+import { Communicator } from '../ssh/communicator.js';
 import type { NodeShell } from '../ssh/node-shell.js';
-import { backends, balancers, type LabSpec } from '../spec/types.js';
+import { backends, balancers, findNode, type LabSpec } from '../spec/types.js';
 import type { Progress } from '../util/progress.js';
 import { within } from '../util/within.js';
-import type { Fault, FaultTiming } from './faults/fault.js';
-import { linkDown } from './faults/link-down.js';
+import { defaultFaultName, faultNamed } from './faults/catalogue.js';
+import type { FaultContext, FaultDefinition, FaultTiming } from './faults/fault.js';
 import { watchBalancer } from './monitors.js';
 import { readNodeClock, type NodeClock } from './node-clock.js';
-import type { LoadMode, LoadSummary, ScenarioResult, TimelineEvent, VrrpParameters } from './timeline.js';
+import type { FaultRecord, LoadMode, LoadSummary, ScenarioResult, TimelineEvent, VrrpParameters } from './timeline.js';
 
 export interface ScenarioPlan {
   name: string;
@@ -26,6 +29,8 @@ export interface ScenarioPlan {
   /** Seconds after the load starts. */
   faultAt: number;
   revertAt: number;
+  /** Which fault of the catalogue, on which node (default: the seed's link-down on the current master). */
+  fault?: { name: string; node?: string };
 }
 
 export const seedScenario: ScenarioPlan = {
@@ -45,6 +50,8 @@ const ipvsSettleMs = 2_500;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 /** A revert takes 0.2-0.5 s; a fault's command was seen to take 1.7 s on a busy uml node. */
 const revertPatienceMs = 3_000;
+/** How long a node booted again by a fault may take to answer SSH (the labs' boot deadline, twice). */
+const rebootSshTimeoutMs = 90_000;
 
 export function vrrpParameters(spec: LabSpec): VrrpParameters {
   const byPriority = [...balancers(spec)].sort((a, b) => (b.vrrp?.priority ?? 0) - (a.vrrp?.priority ?? 0));
@@ -61,13 +68,35 @@ export function vrrpParameters(spec: LabSpec): VrrpParameters {
   };
 }
 
+/** The plan of one catalogue fault: the seed's load, with the fault's own (short) schedule. */
+export function faultScenario(definition: FaultDefinition, spec: LabSpec, mode: LoadMode = 'new-connection', node?: string): ScenarioPlan {
+  const vrrp = vrrpParameters(spec);
+  const target = targetNode(definition, spec, vrrp, node);
+  return { ...seedScenario, mode, name: `${definition.name}: ${definition.description}`, ...definition.schedule(definition.expect(vrrp, spec, target)), fault: { name: definition.name, node } };
+}
+
+/** The node a fault hits: the one named, else the current master or backup, or the last backend. */
+function targetNode(definition: FaultDefinition, spec: LabSpec, vrrp: VrrpParameters, named: string | undefined): string {
+  if (named !== undefined) {
+    if (!findNode(spec, named)) throw new LabError('USAGE', `--node ${named}: no such node in lab "${spec.name}" (${spec.nodes.map((node) => node.name).join(', ')})`);
+    return named;
+  }
+  if (definition.target === 'master') return vrrp.master;
+  if (definition.target === 'backup') return vrrp.backup;
+  const last = backends(spec).at(-1);
+  if (!last) throw new LabError('USAGE', `${definition.name} needs a backend in the spec`);
+  return last.name;
+}
+
 /**
  * Runs one failover scenario on a running lab: load through the VIP for the whole duration, the
- * fault injected and reverted at set times (the revert runs whatever happens), balancers watched
- * throughout. Returns the recorded timeline; judging it is the checks' job.
+ * plan's fault injected and reverted at set times (the revert runs whatever happens), balancers
+ * watched throughout. Returns the recorded timeline, with the fault's expected outcome; judging it
+ * is the checks' job.
  */
 export async function runScenario(paths: LabPaths, meta: LabMeta, plan: ScenarioPlan, progress: Progress): Promise<ScenarioResult> {
   const spec = meta.spec;
+  const definition = faultNamed(plan.fault?.name ?? defaultFaultName);
   let vrrp = vrrpParameters(spec);
   const backendNames = Object.fromEntries(backends(spec).map((node) => [node.address, node.name]));
   const events: TimelineEvent[] = [];
@@ -76,16 +105,20 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
   // Commands go through one shell per balancer, opened before the load: see NodeShell.
   const shells = new Map<string, NodeShell>();
   const opened: Closable[] = [];
-  const watchers: { stop: () => Promise<void> }[] = [];
+  const watchers = new Map<string, { stop: () => Promise<void> }>();
+  // Nodes a fault has killed or frozen: nothing is asked of them until they are back.
+  const away = new Set<string>();
   const clocks = new Map<string, NodeClock>();
   const ipvsText: ScenarioResult['ipvsText'] = {};
   const startedAt = Date.now();
   let load: LoadSummary | undefined;
+  let faultRecord: FaultRecord | undefined;
 
   // One balancer after the other: two at once delay keepalived's track script on a busy host.
   const snapshot = async (label: string) => {
     const texts: (readonly [string, string])[] = [];
     for (const [node, shell] of shells) {
+      if (away.has(node)) continue;
       const text = (await shell.execChecked('ipvsadm -Ln --stats')).stdout;
       const service = parseIpvsadmStats(text).find((svc) => svc.address === spec.vip.address && svc.port === spec.service.port);
       const perBackend = Object.fromEntries((service?.realServers ?? []).map((server) => [backendNames[server.address] ?? server.address, server.conns]));
@@ -94,6 +127,9 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
     }
     return texts;
   };
+
+  const watch = (ssh: Communicator, node: string, clock: NodeClock, onEvent: (event: TimelineEvent) => void) =>
+    watchBalancer(ssh, node, { interfaceName: spec.lab.interface, vip: spec.vip.address, instance: spec.vrrp.instance, seconds: plan.durationSeconds + 60, clock }, onEvent);
 
   try {
     await progress.step('watching the balancers', async () => {
@@ -111,16 +147,7 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
         record(event);
       };
       const quietMs = (masterDownInterval(vrrp.priorities[vrrp.backup] ?? 0, vrrp.advertInt) + detectionMarginSeconds) * 1000;
-      for (const [node, ssh] of sessions) {
-        watchers.push(
-          watchBalancer(
-            ssh,
-            node,
-            { interfaceName: spec.lab.interface, vip: spec.vip.address, instance: spec.vrrp.instance, seconds: plan.durationSeconds + 60, clock: clocks.get(node)! },
-            watched,
-          ),
-        );
-      }
+      for (const [node, ssh] of sessions) watchers.set(node, watch(ssh, node, clocks.get(node)!, watched));
       // Room for a probe stuck on a busy uml node, and a retry.
       const probes = await waitForConvergence(spec, shells, scenarioConvergenceTimeoutMs, (node) => openShell(paths, meta, node, opened), { lastChangeAt: () => lastChangeAt, forMs: quietMs });
       // Counters from the settled lab on: a balancer that held the VIP while VRRP settled (after
@@ -137,7 +164,49 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
       await sleep(500); // the monitors take a moment to start under uml
     });
 
-    const fault: Fault = linkDown(vrrp.master, spec.lab.interface);
+    const target = targetNode(definition, spec, vrrp, plan.fault?.node);
+    const fault = definition.create(target, spec);
+    faultRecord = { name: definition.name, node: target, description: definition.description, action: fault.describe(), expectation: definition.expect(vrrp, spec, target) };
+    // A node that is not watched (a backend) gets its shell and clock now, before the load needs them.
+    const faultShell = shells.get(target) ?? (await openShell(paths, meta, target, opened));
+    let faultClock = clocks.get(target) ?? (await readNodeClock(faultShell));
+    const context: FaultContext = {
+      shell: faultShell,
+      async power(action) {
+        // Recorded before the act: from this instant the node's own records may stop.
+        if (action === 'kill' || action === 'freeze') away.add(target);
+        const hostAt = Date.now();
+        record({ t: hostAt, kind: 'power', node: target, action });
+        await providerFor(meta.provider).nodePower(paths, meta, target, action);
+        if (action === 'kill') {
+          void watchers.get(target)?.stop();
+          watchers.delete(target);
+          shells.get(target)?.close();
+          shells.delete(target);
+          sessions.get(target)?.close();
+          sessions.delete(target);
+        }
+        if (action === 'thaw') away.delete(target);
+        return { hostAt };
+      },
+      async bringBack() {
+        const ssh = await Communicator.waitReady(sshTarget(paths, meta, target), rebootSshTimeoutMs);
+        opened.push(ssh);
+        record({ t: Date.now(), kind: 'phase', name: `${target} answers SSH again` });
+        const shell = await ssh.openShell();
+        opened.push(shell);
+        faultClock = await readNodeClock(shell);
+        const labNode = findNode(spec, target)!;
+        // Watched before it is provisioned: provisioning starts keepalived, which may take the VIP at once.
+        if (labNode.role === 'balancer') {
+          watchers.set(target, watch(ssh, target, faultClock, record));
+          shells.set(target, shell);
+        }
+        await provisionNode(spec, labNode, ssh, renderNodeFiles(spec, labNode));
+        record({ t: Date.now(), kind: 'phase', name: `${target} provisioned again` });
+        away.delete(target);
+      },
+    };
     load = await progress.step(`load for ${plan.durationSeconds} s (${plan.mode}); ${fault.describe()} at ${plan.faultAt} s, reverted at ${plan.revertAt} s`, async () => {
       const loadStart = Date.now();
       record({ t: loadStart, kind: 'phase', name: 'load-start' });
@@ -147,8 +216,6 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
         { host: spec.vip.address, port: spec.service.port, mode: plan.mode, connections: plan.connections, rate: plan.rate, durationSeconds: plan.durationSeconds, timeoutSeconds: 10 },
         record,
       );
-      const faultShell = shells.get(fault.node)!;
-      const faultClock = clocks.get(fault.node)!;
       // A fault is stamped when its command ran on the node (see measure() for how the two are used).
       const stamped = async (action: 'inject' | 'revert', apply: () => Promise<FaultTiming>) => {
         const issuedAt = Date.now();
@@ -157,7 +224,7 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
           const timing = await apply();
           const arrivedAt = Date.now();
           const startedAt = timing.startedAt === undefined ? undefined : faultClock.toLocal(timing.startedAt, arrivedAt);
-          record({ ...base, t: faultClock.toLocal(timing.doneAt, arrivedAt), ok: true, ...(startedAt === undefined ? {} : { startedAt }) });
+          record({ ...base, t: timing.hostAt ?? faultClock.toLocal(timing.doneAt, arrivedAt), ok: true, ...(startedAt === undefined ? {} : { startedAt }) });
         } catch (error) {
           record({ ...base, t: issuedAt, ok: false });
           throw error;
@@ -169,7 +236,8 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
       // within revertPatienceMs is also sent over a fresh connection (it is idempotent), and
       // whichever is done first counts.
       const revert = async (): Promise<FaultTiming> => {
-        const throughShell = fault.revert(faultShell);
+        const throughShell = fault.revert(context);
+        if (!fault.repeatable) return throughShell;
         try {
           return await within(throughShell, revertPatienceMs, () => new LabError('EXEC_TIMEOUT', `reverting ${fault.name} on ${fault.node} through its shell took longer than ${revertPatienceMs / 1000} s`));
         } catch (error) {
@@ -177,7 +245,7 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
         }
         const fresh = await connectNode(paths, meta, fault.node);
         try {
-          return await Promise.any([throughShell, fault.revert(fresh)]).catch((error: AggregateError) => {
+          return await Promise.any([throughShell, fault.revert({ ...context, shell: fresh })]).catch((error: AggregateError) => {
             throw error.errors.at(-1);
           });
         } finally {
@@ -192,7 +260,7 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
         for (const [node, text] of await snapshot('before-fault')) ipvsText[node] = { before: text, after: '' };
         await sleep(loadStart + plan.faultAt * 1000 - Date.now());
         injected = true;
-        await stamped('inject', () => fault.inject(faultShell));
+        await stamped('inject', () => fault.inject(context));
         await sleep(ipvsSettleMs);
         await snapshot('after-fault-settled');
         await sleep(loadStart + plan.revertAt * 1000 - 300 - Date.now());
@@ -200,7 +268,10 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
         await sleep(loadStart + plan.revertAt * 1000 - Date.now());
       } finally {
         // Revert always runs, also when the load or a snapshot failed.
-        if (injected) await stamped('revert', revert).catch(() => undefined);
+        if (injected) {
+          const reverted = await stamped('revert', revert).then(() => true, () => false);
+          if (reverted && fault.recover) await fault.recover(context);
+        }
       }
       const summary = await running.finished;
       record({ t: Date.now(), kind: 'phase', name: 'load-end' });
@@ -209,13 +280,13 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
       return summary;
     });
   } finally {
-    await Promise.allSettled(watchers.map((watcher) => watcher.stop()));
+    await Promise.allSettled([...watchers.values()].map((watcher) => watcher.stop()));
     closeAll(opened);
     for (const ssh of sessions.values()) ssh.close();
   }
 
   return {
-    runId: `${new Date(startedAt).toISOString().replace(/[:.]/g, '-')}-${spec.name}`,
+    runId: `${new Date(startedAt).toISOString().replace(/[:.]/g, '-')}-${spec.name}${faultRecord && faultRecord.name !== defaultFaultName ? `-${faultRecord.name}` : ''}`,
     lab: spec.name,
     scenario: plan.name,
     startedAt,
@@ -225,5 +296,6 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
     load,
     ipvsText,
     events: [...events].sort((a, b) => a.t - b.t),
+    fault: faultRecord,
   };
 }

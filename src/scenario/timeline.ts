@@ -1,3 +1,5 @@
+import type { FaultExpectation } from '../checks/fault-expectation.js';
+
 /**
  * The recorded result of a scenario: every event on one clock (the orchestrator's Date.now(), in ms).
  * Checks and reports read only this, so they can be tested without a lab.
@@ -16,7 +18,9 @@ export type TimelineEvent =
   /** keepalived's own word on its VRRP state (from its log, or its state dump at the start). */
   | { t: number; kind: 'vrrp-state'; node: string; state: string; source: 'journal' | 'dump' }
   | { t: number; kind: 'ipvs'; node: string; label: string; conns: number; perBackend: Record<string, number>; inPkts: number; outPkts: number }
-  | { t: number; kind: 'phase'; name: string };
+  | { t: number; kind: 'phase'; name: string }
+  /** A node's VM killed, booted, frozen or thawed by a fault, through the lab's provider. */
+  | { t: number; kind: 'power'; node: string; action: 'kill' | 'boot' | 'freeze' | 'thaw' };
 
 export interface VrrpParameters {
   advertInt: number;
@@ -45,6 +49,16 @@ export interface LoadSummary {
 
 export type LoadMode = 'keep-alive' | 'new-connection';
 
+/** The fault a run injected and the outcome it should have (absent in results recorded before the catalogue: link-down). */
+export interface FaultRecord {
+  name: string;
+  node: string;
+  description: string;
+  /** What was run, e.g. "ip link set down eth1 on balancer1". */
+  action: string;
+  expectation: FaultExpectation;
+}
+
 export interface ScenarioResult {
   runId: string;
   lab: string;
@@ -57,4 +71,5 @@ export interface ScenarioResult {
   /** `ipvsadm -Ln --stats` text of each balancer before the fault and at the end, as in the seed. */
   ipvsText: Record<string, { before: string; after: string }>;
   events: TimelineEvent[];
+  fault?: FaultRecord;
 }

@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { LabProvider } from '../provider/provider.js';
 import { removeCpuLimit } from './cpu-limit.js';
 import { provisionUmlLab, startUmlLab } from './lab.js';
-import { holderConnection, holderStatus, sandboxRunning, stopSandbox } from './sandbox.js';
+import { holderConnection, holderStatus, killSandboxNode, restartSandboxNode, sandboxRunning, signalSandboxNode, stopSandbox } from './sandbox.js';
+import { umidOf } from './plan.js';
 import { umlSshTarget } from './access.js';
 
 /**
@@ -29,6 +30,13 @@ export const umlProvider: LabProvider = {
     // Inside the lab's user and network namespaces, entered through the sandbox's holder.
     const holderPid = Number(readFileSync(paths.holderPid, 'utf8').trim());
     return { command: 'nsenter', args: ['--target', String(holderPid), '--user', '--net', '--preserve-credentials', '--', command, ...args] };
+  },
+  async nodePower(paths, meta, node, action) {
+    const umid = umidOf(meta.name, node);
+    if (action === 'kill') await killSandboxNode(paths, umid, node);
+    // A fresh copy-on-write disk, as a reinstalled machine: the engine provisions it again.
+    else if (action === 'boot') await restartSandboxNode(paths, umid, node);
+    else signalSandboxNode(paths, umid, node, action === 'freeze' ? 'SIGSTOP' : 'SIGCONT');
   },
   describeAccess: (node) => node.managementAddress,
   running: (paths) => sandboxRunning(paths),

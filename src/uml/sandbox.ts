@@ -215,21 +215,24 @@ export function holderStatus(paths: LabPaths): Promise<HolderStatus> {
   return holderAnswer<HolderStatus>(paths, { op: 'status' });
 }
 
-/**
- * Boots a node again from a fresh disk (its first console log is kept beside the new one). Every
- * host process of its old VM is ended first and waited for: one left on the node's veth would
- * answer for the node's addresses beside the new VM. (The holder has no /proc in its root, so this
- * side looks.)
- */
-export async function restartSandboxNode(paths: LabPaths, umid: string, node: string, timeoutMs = 10_000): Promise<NodeProcessStatus> {
+/** Every live host process of a node's VM: the uml kernel, its helper threads and the processes it traces. */
+function nodeProcesses(paths: LabPaths, umid: string): number[] {
   const marker = `umid=${umid}`;
-  const find = () => findProcesses((read) => {
+  return findProcesses((read) => {
     const argv = read('cmdline');
     return argv.includes(marker) && argv.includes(`uml_dir=${paths.umlDir}`);
   }).filter(processAlive);
+}
+
+/**
+ * Kills a node's VM outright, as a power cut would, and waits until every host process of it is
+ * gone: one left on the node's veth would answer for the node's addresses. (The holder has no
+ * /proc in its root, so this side looks.)
+ */
+export async function killSandboxNode(paths: LabPaths, umid: string, node: string, timeoutMs = 10_000): Promise<void> {
   for (const deadline = Date.now() + timeoutMs; ; ) {
-    const left = find();
-    if (left.length === 0) break;
+    const left = nodeProcesses(paths, umid);
+    if (left.length === 0) return;
     for (const pid of left) {
       try {
         process.kill(pid, 'SIGKILL');
@@ -237,10 +240,34 @@ export async function restartSandboxNode(paths: LabPaths, umid: string, node: st
         // gone meanwhile
       }
     }
-    if (Date.now() > deadline) throw new LabError('SANDBOX_STUCK', `the VM of ${node} would not end for its restart`, { hint: `look at it with: ps -fp ${left.join(',')}` });
+    if (Date.now() > deadline) throw new LabError('SANDBOX_STUCK', `the VM of ${node} would not end`, { hint: `look at it with: ps -fp ${left.join(',')}` });
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** Boots a node again from a fresh disk (its first console log is kept beside the new one), ending its old VM first. */
+export async function restartSandboxNode(paths: LabPaths, umid: string, node: string, timeoutMs = 10_000): Promise<NodeProcessStatus> {
+  await killSandboxNode(paths, umid, node, timeoutMs);
   return holderAnswer<NodeProcessStatus>(paths, { op: 'restart', node });
+}
+
+/**
+ * Freezes (SIGSTOP) or thaws (SIGCONT) a node's VM. Only the uml kernel's own processes are
+ * signalled, not the guest processes it traces: a stopped tracee would report the stop to uml as
+ * a signal of the guest's. With the kernel stopped, every guest process stops at its next trap.
+ */
+export function signalSandboxNode(paths: LabPaths, umid: string, node: string, signal: 'SIGSTOP' | 'SIGCONT'): void {
+  const kernel = nodeProcesses(paths, umid).filter((pid) => tracerOf(pid) === 0);
+  if (kernel.length === 0) throw new LabError('NODE_NOT_RUNNING', `the VM of ${node} is not running`, { hint: 'bring the lab up again: npm run lab:up' });
+  for (const pid of kernel) process.kill(pid, signal);
+}
+
+function tracerOf(pid: number): number {
+  try {
+    return Number(/^TracerPid:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'latin1'))?.[1] ?? 0);
+  } catch {
+    return -1; // gone meanwhile
+  }
 }
 
 /** Waits until the holder serves its control socket, or explains from its log why it did not. */

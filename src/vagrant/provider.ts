@@ -5,6 +5,7 @@ import { LabError } from '../errors.js';
 import type { LabProvider } from '../provider/provider.js';
 import { destroyVagrantLab, reprovisionVagrantLab, startVagrantLab, vagrantMachineStates } from './lab.js';
 import { strayVagrantRunning } from './leftovers.js';
+import { powerVagrantNode } from './node-power.js';
 
 /**
  * Vagrant (VirtualBox): SSH goes to the port Vagrant forwards on the host; the lab's client side is
@@ -32,6 +33,7 @@ export const vagrantProvider: LabProvider = {
   },
   clientSocket: (_paths, _meta, host, port) => () => hostConnection(host, port),
   clientCommand: (_paths, _meta, command, args) => ({ command, args }),
+  nodePower: (paths, _meta, node, action) => powerVagrantNode(paths, node, action),
   // SSH goes to a port forwarded on the host, so the address alone would not say which node.
   describeAccess: (node) => `${node.managementAddress}:${node.sshPort}`,
   running: (paths) => strayVagrantRunning(paths.vagrantDotfile),

@@ -92,8 +92,15 @@ describe('the fault index (index.html and summary.md of --fault all)', () => {
     });
     // A fault record of a shape the index does not know: the inject event names the fault.
     const stop = resultDir(reports, 'run-3', { ...recorded, runId: 'run-3', fault: { variant: 'graceful' }, measures: { ...recorded.measures, failoverSeconds: null } });
+    // A run whose split-brain FAIL is what its fault makes: as expected, and the index says which.
+    const kill = resultDir(reports, 'run-4', {
+      ...recorded,
+      runId: 'run-4',
+      fault: { name: 'keepalived-kill' },
+      checks: recorded.checks.map((check) => (check.id === 'split-brain' ? { ...check, pass: false, expected: 'fail' } : check)),
+    });
     const indexDir = path.join(reports, 'index');
-    const { htmlPath, markdown } = writeFaultIndex(indexDir, [linkDown, partition, stop]);
+    const { htmlPath, markdown } = writeFaultIndex(indexDir, [linkDown, partition, stop, kill]);
 
     expect(htmlPath).to.equal(path.join(indexDir, 'index.html'));
     expect(markdown.trimEnd().split('\n')).to.deep.equal([
@@ -102,12 +109,14 @@ describe('the fault index (index.html and summary.md of --fault all)', () => {
       '| link-down | 3.20 s | 3.07 s | 15 | 5 | PASS | [2026-11-27T18-28-34-250Z-dev](../run-link-down/report.html) |',
       '| vrrp-partition &lt;b> | never | 0.25 s | 0 | 5 | FAIL | [run two](../run%20two/report.html) |',
       '| link-down | never | 3.07 s | 15 | 5 | PASS | [run-3](../run-3/report.html) |',
+      '| keepalived-kill | 3.20 s | 3.07 s | 15 | 5 | PASS (split-brain FAIL, as the fault makes it) | [run-4](../run-4/report.html) |',
     ]);
     expect(readFileSync(path.join(indexDir, 'summary.md'), 'utf8')).to.include(markdown);
     const page = readFileSync(htmlPath, 'utf8');
     expect(page).to.include('<a href="../run-link-down/report.html">').and.to.include('<a href="../run%20two/report.html">run two</a>');
     expect(page).to.include('vrrp-partition &lt;b&gt;').and.not.to.include('vrrp-partition <b>');
-    expect(page).to.include('<span class="fail">FAIL</span>').and.to.include('3 run(s), 1 FAIL');
+    expect(page).to.include('<span class="fail">FAIL</span>').and.to.include('4 run(s), 1 FAIL');
+    expect(page).to.include('<span class="pass">PASS</span> (split-brain FAIL, as the fault makes it)');
   });
 
   it('names the run folder whose result.json is missing or not a result', () => {

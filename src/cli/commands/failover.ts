@@ -1,27 +1,55 @@
+import path from 'node:path';
 import { LabError } from '../../errors.js';
 import { labRunning } from '../../lab/running.js';
-import { labPaths, readLabMeta } from '../../lab/state.js';
+import { labPaths, readLabMeta, type LabMeta, type LabPaths } from '../../lab/state.js';
 import { upLab } from '../../lab/up.js';
-import { runFailover } from '../../scenario/failover.js';
-import { seedScenario } from '../../scenario/run.js';
-import { createProgress } from '../../util/progress.js';
+import { writeFaultIndex } from '../../report/fault-index.js';
+import { reportsDir } from '../../report/write.js';
+import { defaultFaultName, faultCatalogue, faultNamed } from '../../scenario/faults/catalogue.js';
+import { runFailover, type FailoverRun } from '../../scenario/failover.js';
+import { faultScenario, seedScenario, type ScenarioPlan } from '../../scenario/run.js';
+import type { LoadMode } from '../../scenario/timeline.js';
+import { createProgress, type Progress } from '../../util/progress.js';
 import type { CommandLine } from '../command-line.js';
 import { labSpecOf } from '../lab-spec.js';
 import { announcedProvider } from '../provider.js';
 
-/** The seed's failover scenario on the running lab (brought up first if it is not); exits 1 if a check fails. */
+/** A failover scenario (the seed's link-down by default, or --fault NAME|all) on the running lab, brought up first if it is not; exits 1 if a run does not show its fault's expected outcome. */
 export async function failover(cli: CommandLine): Promise<number> {
   const progress = createProgress();
   const mode = cli.options.mode ?? 'new-connection';
   if (mode !== 'new-connection' && mode !== 'keep-alive') {
     throw new LabError('USAGE', `--mode must be new-connection or keep-alive, not "${mode}"`);
   }
+  const faultName = cli.options.fault ?? defaultFaultName;
+  const names = faultName === 'all' ? faultCatalogue.map((fault) => fault.name) : [faultNamed(faultName).name];
+  if (faultName === 'all' && cli.options.node) throw new LabError('USAGE', '--node goes with one --fault, not with --fault all (each fault has its own target)');
   const labSpec = await labSpecOf(cli);
   const paths = labPaths(labSpec.name);
   const running = readLabMeta(paths);
   const meta = running?.readyAt && (await labRunning(paths, running)) ? running : (await upLab(labSpec, progress, announcedProvider(cli, labSpec, progress))).meta;
-  const run = await runFailover(paths, meta, { ...seedScenario, mode }, progress);
-  process.stdout.write(run.summary);
-  progress.info(`report: ${run.reportDir}/report.html (open it in a browser), summary.md and result.json`);
-  return run.passed ? 0 : 1;
+  if (faultName !== 'all') {
+    const run = await runOne(paths, meta, planFor(faultName, meta, mode, cli.options.node), progress);
+    process.stdout.write(run.summary);
+    return run.passed ? 0 : 1;
+  }
+  const runs: FailoverRun[] = [];
+  for (const name of names) runs.push(await runOne(paths, meta, planFor(name, meta, mode), progress));
+  const indexDir = path.join(reportsDir(), `faults-${new Date().toISOString().replace(/[:.]/g, '-')}-${labSpec.name}`);
+  const index = writeFaultIndex(indexDir, runs.map((run) => run.reportDir));
+  process.stdout.write(index.markdown);
+  progress.info(`index: ${index.htmlPath}`);
+  return runs.every((run) => run.passed) ? 0 : 1;
+}
+
+/** The seed's own plan for link-down (as before the catalogue), each other fault's short one. */
+function planFor(name: string, meta: LabMeta, mode: LoadMode, node?: string): ScenarioPlan {
+  if (name === defaultFaultName && node === undefined) return { ...seedScenario, mode };
+  return faultScenario(faultNamed(name), meta.spec, mode, node);
+}
+
+async function runOne(paths: LabPaths, meta: LabMeta, plan: ScenarioPlan, progress: Progress): Promise<FailoverRun> {
+  const run = await runFailover(paths, meta, plan, progress);
+  progress.info(`${plan.fault?.name ?? defaultFaultName}: ${run.passed ? 'as expected' : 'NOT as expected'}; report: ${run.reportDir}/report.html (open it in a browser), summary.md and result.json`);
+  return run;
 }

@@ -1,4 +1,8 @@
+import type { FaultExpectation } from '../../checks/fault-expectation.js';
+import type { NodePowerAction } from '../../provider/provider.js';
 import type { CommandRunner } from '../../ssh/command-runner.js';
+import type { LabSpec } from '../../spec/types.js';
+import type { VrrpParameters } from '../timeline.js';
 
 /**
  * When a fault's command ran on its node, by the node's clock ($EPOCHREALTIME): it began at
@@ -8,6 +12,18 @@ import type { CommandRunner } from '../../ssh/command-runner.js';
 export interface FaultTiming {
   startedAt?: number;
   doneAt?: number;
+  /** A fault done from the host (a VM killed or frozen): the instant, by the orchestrator's clock. */
+  hostAt?: number;
+}
+
+/** What a fault acts through: its node's shell, and the node's VM through the lab's provider. */
+export interface FaultContext {
+  /** A shell on the fault's node (root). */
+  shell: CommandRunner;
+  /** Powers the node's VM through the lab's provider, and records it on the timeline. */
+  power(action: NodePowerAction): Promise<FaultTiming>;
+  /** After a boot: waits for the node's SSH, provisions it and watches it again. */
+  bringBack(): Promise<void>;
 }
 
 /**
@@ -20,6 +36,34 @@ export interface Fault {
   /** The node the fault is applied to. */
   node: string;
   describe(): string;
-  inject(node: CommandRunner): Promise<FaultTiming>;
-  revert(node: CommandRunner): Promise<FaultTiming>;
+  /** A command that may be sent again over a fresh connection when its shell does not answer (idempotent). */
+  repeatable: boolean;
+  inject(context: FaultContext): Promise<FaultTiming>;
+  /** Undoes the fault; quick (the failback is timed from it). */
+  revert(context: FaultContext): Promise<FaultTiming>;
+  /** What must follow a revert before the node is part of the lab again (a reboot's provisioning); timed after it. */
+  recover?(context: FaultContext): Promise<void>;
+}
+
+/** Which node a fault hits when the command line names none. */
+export type FaultTarget = 'master' | 'backup' | 'backend';
+
+/** When a fault's scenario injects and reverts it, in seconds after the load starts, and how long the load runs. */
+export interface FaultSchedule {
+  faultAt: number;
+  revertAt: number;
+  durationSeconds: number;
+}
+
+/** One entry of the catalogue: a kind of fault, what it does, and what it should do to this lab. */
+export interface FaultDefinition {
+  name: string;
+  /** One line for the catalogue and the reports. */
+  description: string;
+  target: FaultTarget;
+  create(node: string, spec: LabSpec): Fault;
+  /** The outcome the fault should have on this lab, with bounds from its VRRP and service settings. */
+  expect(vrrp: VrrpParameters, spec: LabSpec, node: string): FaultExpectation;
+  /** A short plan that still gives every check its window. */
+  schedule(expectation: FaultExpectation): FaultSchedule;
 }

@@ -1,19 +1,14 @@
-import { parseEpochRealtime } from '../../parse/node-time.js';
-import type { CommandRunner } from '../../ssh/command-runner.js';
-import type { Fault, FaultTiming } from './fault.js';
+import { linkDownExpectation } from '../../checks/fault-expectation.js';
+import type { FaultDefinition } from './fault.js';
+import { commandFault } from './node-command.js';
+import { takeoverSchedule } from './schedule.js';
 
 /** The seed's fault: `ip link set down eth1` on a node; the management link (eth0) stays up. */
-export function linkDown(node: string, interfaceName: string): Fault {
-  const setLink = async (ssh: CommandRunner, state: 'up' | 'down'): Promise<FaultTiming> => {
-    const { stdout } = await ssh.execChecked(`started=$EPOCHREALTIME; ip link set ${state} ${interfaceName} && echo "$started $EPOCHREALTIME"`);
-    const [startedAt, doneAt] = stdout.trim().split(' ').map(parseEpochRealtime);
-    return { startedAt, doneAt };
-  };
-  return {
-    name: 'link-down',
-    node,
-    describe: () => `ip link set down ${interfaceName} on ${node}`,
-    inject: (ssh) => setLink(ssh, 'down'),
-    revert: (ssh) => setLink(ssh, 'up'),
-  };
-}
+export const linkDown: FaultDefinition = {
+  name: 'link-down',
+  description: 'ip link set down on the lab interface (eth1) of the node; up again at the revert',
+  target: 'master',
+  create: (node, spec) => commandFault('link-down', node, `ip link set down ${spec.lab.interface}`, `ip link set down ${spec.lab.interface}`, `ip link set up ${spec.lab.interface}`),
+  expect: (vrrp) => linkDownExpectation(vrrp),
+  schedule: (expectation) => takeoverSchedule(expectation),
+};

@@ -1,0 +1,101 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { asExpected, failoverChecks, measure } from '../../src/checks/failover-checks.js';
+import { expectationOf, faultChecks } from '../../src/checks/fault-checks.js';
+import { vipHolderSpans } from '../../src/checks/vip-holders.js';
+import type { ScenarioResult, TimelineEvent } from '../../src/scenario/timeline.js';
+import { fixture, repoRoot } from '../helpers.js';
+
+/** A real result.json recorded by `lab:failover --fault NAME` on the uml lab (this 2-core VM), gzipped. */
+function recorded(fault: string): ScenarioResult {
+  return JSON.parse(gunzipSync(readFileSync(path.join(repoRoot, 'tests', 'fixtures', 'faults', `${fault}.json.gz`))).toString('utf8')) as ScenarioResult;
+}
+
+const verdict = (result: ScenarioResult) => faultChecks(result).every(asExpected);
+const checkOf = (result: ScenarioResult, id: string) => faultChecks(result).find((check) => check.id === id);
+const faults = ['keepalived-stop', 'keepalived-kill', 'node-crash', 'director-nginx-stop', 'backend-down', 'backend-down-tcp-check', 'vrrp-partition', 'freeze', 'link-loss'];
+
+describe('fault checks on recorded real runs', () => {
+  for (const fault of faults) {
+    it(`${fault}: the recording shows the fault's expected outcome, which it carries in result.fault`, () => {
+      const result = recorded(fault);
+      expect(result.fault?.name).to.equal(fault.replace('-tcp-check', ''));
+      expect(result.fault?.expectation.says).to.be.a('string');
+      const failing = faultChecks(result).filter((check) => !asExpected(check));
+      expect(failing.map((check) => `${check.id}: ${check.reason}`)).to.deep.equal([]);
+    });
+  }
+
+  it('a result recorded before the catalogue is judged as the seed link-down, exactly as before', () => {
+    const seed = JSON.parse(fixture('failover-result-seed-uml.json')) as ScenarioResult;
+    expect(expectationOf(seed).outcome).to.equal('takeover');
+    expect(faultChecks(seed)).to.deep.equal(failoverChecks(seed));
+  });
+
+  it('keepalived-stop is bounded by the skew time (0.8 s + 0.5 s), not the master-down interval: a 2 s takeover fails', () => {
+    const result = recorded('keepalived-stop');
+    expect(result.fault?.expectation.takeover?.bound).to.be.closeTo(1.305, 1e-3);
+    const late = structuredClone(result);
+    const takeover = measure(late).takeoverAt ?? 0;
+    const faultAt = measure(late).faultAt;
+    for (const event of late.events) if (event.kind === 'vip' && event.t === takeover) event.t = faultAt + 2_000;
+    expect(checkOf(late, 'failover')?.pass).to.equal(false);
+    expect(verdict(late)).to.equal(false);
+  });
+
+  it('vrrp-partition: the split brain is an expected FAIL — without it the run is NOT as expected (it is judged, not hidden)', () => {
+    const result = recorded('vrrp-partition');
+    expect(checkOf(result, 'split-brain')).to.include({ pass: false, expected: 'fail' });
+    expect(verdict(result)).to.equal(true);
+    // The backup never takes the VIP: no split brain, so the fault did not do what it should.
+    const healed = structuredClone(result);
+    healed.events = healed.events.filter((event) => !(event.kind === 'vip' && event.node === result.vrrp.backup));
+    expect(checkOf(healed, 'split-brain')?.pass).to.equal(true);
+    expect(verdict(healed)).to.equal(false);
+  });
+
+  it('keepalived-kill: the VIP left on the killed master is a split brain the fault is expected to make', () => {
+    const result = recorded('keepalived-kill');
+    expect(checkOf(result, 'split-brain')).to.include({ pass: false, expected: 'fail' });
+    expect(result.fault?.expectation.masterKeepsForwarding).to.equal(true);
+  });
+
+  it('backend-down without health checks: about half fail; no failures at all is not what the fault makes', () => {
+    const result = recorded('backend-down');
+    expect(checkOf(result, 'backend-failures')?.pass).to.equal(true);
+    const quiet = structuredClone(result);
+    quiet.events = quiet.events.filter((event) => event.kind !== 'request-failed');
+    expect(checkOf(quiet, 'backend-failures')?.pass).to.equal(false);
+  });
+
+  it('backend-down with TCP_CHECK: a failure after delay_loop + connect_timeout + retry fails the check', () => {
+    const result = recorded('backend-down-tcp-check');
+    const expectation = result.fault?.expectation;
+    expect(expectation?.backend?.healthChecked).to.equal(true);
+    expect(expectation?.backend?.failuresWithinSeconds).to.equal(4.5);
+    const late = structuredClone(result);
+    const m = measure(late);
+    late.events.push({ t: m.revertAt - 500, kind: 'request-failed', error: 'ECONNREFUSED', connection: 0 });
+    late.events.sort((a, b) => a.t - b.t);
+    expect(checkOf(late, 'backend-failures')?.pass).to.equal(false);
+  });
+
+  it('freeze and node-crash: a frozen or killed master holds nothing while it is away, so no split brain is seen', () => {
+    for (const fault of ['freeze', 'node-crash']) {
+      const result = recorded(fault);
+      const power = result.events.filter((event): event is Extract<TimelineEvent, { kind: 'power' }> => event.kind === 'power');
+      expect(power.map((event) => event.action)).to.deep.equal(fault === 'freeze' ? ['freeze', 'thaw'] : ['kill', 'boot']);
+      const away = vipHolderSpans(result.events, result.endedAt).filter((span) => span.from >= (power[0]?.t ?? 0) && span.to <= (power[1]?.t ?? 0));
+      expect(away.every((span) => !span.holders.includes(result.vrrp.master))).to.equal(true);
+      expect(checkOf(result, 'split-brain')?.pass).to.equal(true);
+    }
+  });
+
+  it('link-loss: the split-brain check is reported with either verdict (a flap is a chance event), transitions are counted', () => {
+    const result = recorded('link-loss');
+    expect(checkOf(result, 'split-brain')?.expected).to.equal('either');
+    expect(measure(result).transitions).to.be.a('number');
+  });
+});
