@@ -29,6 +29,8 @@ export interface ScenarioPlan {
   /** Seconds after the load starts. */
   faultAt: number;
   revertAt: number;
+  /** Seconds after the fault for the "after-fault-settled" snapshot (default: IPVS's estimator). */
+  settleSeconds?: number;
   /** Which fault of the catalogue, on which node (default: the seed's link-down on the current master). */
   fault?: { name: string; node?: string };
 }
@@ -261,7 +263,7 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
         await sleep(loadStart + plan.faultAt * 1000 - Date.now());
         injected = true;
         await stamped('inject', () => fault.inject(context));
-        await sleep(ipvsSettleMs);
+        await sleep(Math.max(ipvsSettleMs, (plan.settleSeconds ?? 0) * 1000));
         await snapshot('after-fault-settled');
         await sleep(loadStart + plan.revertAt * 1000 - 300 - Date.now());
         await snapshot('before-revert');

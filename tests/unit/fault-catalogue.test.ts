@@ -20,6 +20,8 @@ describe('the fault catalogue', () => {
       expect(plan.fault?.name).to.equal(fault.name);
       expect(plan.faultAt, fault.name).to.be.lessThan(plan.revertAt);
       expect(plan.revertAt, fault.name).to.be.lessThan(plan.durationSeconds);
+      // The master's settled counters are read after the takeover bound and the client's ARP move, before the revert's snapshot.
+      expect(plan.faultAt + (plan.settleSeconds ?? 0), fault.name).to.be.lessThan(plan.revertAt - 1);
     }
   });
 
@@ -29,6 +31,7 @@ describe('the fault catalogue', () => {
 
   it('derives each expectation from the VRRP settings: skew for a graceful stop, master-down for a kill, chk_nginx interval for the director nginx', () => {
     expect(faultNamed('keepalived-stop').expect(vrrp, spec, 'balancer1').takeover).to.include({ earliest: 0.805, bound: 1.305 });
+    expect(faultScenario(faultNamed('director-nginx-stop'), spec).settleSeconds).to.be.closeTo(3.305 + 2.5, 1e-9);
     expect(faultNamed('keepalived-kill').expect(vrrp, spec, 'balancer1').takeover).to.include({ earliest: 2.805, latest: 3.805, bound: 4.305 });
     expect(faultNamed('director-nginx-stop').expect(vrrp, spec, 'balancer1').takeover).to.include({ latest: 2.805, bound: 3.305 });
     const partition = faultNamed('vrrp-partition').expect(vrrp, spec, 'balancer2');

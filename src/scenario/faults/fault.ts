@@ -53,6 +53,8 @@ export interface FaultSchedule {
   faultAt: number;
   revertAt: number;
   durationSeconds: number;
+  /** How long after the fault the master's counters are taken as settled (default: IPVS's estimator, 2.5 s). */
+  settleSeconds?: number;
 }
 
 /** One entry of the catalogue: a kind of fault, what it does, and what it should do to this lab. */
