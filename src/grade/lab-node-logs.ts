@@ -35,7 +35,9 @@ export async function collectNodeLogs(paths: LabPaths, nodes: string[]): Promise
 async function keepalivedJournal(paths: LabPaths, meta: NonNullable<ReturnType<typeof readLabMeta>>, node: string): Promise<string[] | undefined> {
   const ssh = await Communicator.connect(sshTarget(paths, meta, node), 5_000);
   try {
-    const result = await ssh.exec(`journalctl -u keepalived -n ${JOURNAL_LINES} --no-pager -o short-precise`, { timeoutMs: 10_000 });
+    // Without the lines our own state probes make (SIGUSR1: "Printing ... data for process(N) on
+    // signal", two a second while a lab settles): they pushed the student's FAULT out of the last 40.
+    const result = await ssh.exec(`journalctl -u keepalived -n 2000 --no-pager -o short-precise | grep -v 'data for process([0-9]*) on signal' | tail -n ${JOURNAL_LINES}`, { timeoutMs: 10_000 });
     const lines = result.stdout.split('\n').map((line) => line.trimEnd()).filter(Boolean);
     return lines.length > 0 ? lines : undefined;
   } finally {
