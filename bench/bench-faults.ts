@@ -32,8 +32,8 @@ export async function benchFaults(paths: LabPaths, meta: LabMeta, count: number,
       });
       if (!run) continue;
       const m = run.measures;
-      rows.push({ asExpected: run.passed, failover: m.failoverSeconds, outage: m.outageSeconds, failed: m.failedRequests, transitions: m.transitions, failback: m.failbackSeconds, wall: (Date.now() - started) / 1000, loadAverage });
-      process.stderr.write(`${definition.name} (${meta.name}): failover ${m.failoverSeconds ?? 'none'} s, outage ${m.outageSeconds} s, ${m.failedRequests} failed, ${m.transitions} transitions, ${run.passed ? 'as expected' : 'NOT as expected'} (${run.reportDir})\n`);
+      rows.push({ asExpected: run.passed, failover: m.failoverSeconds, outage: m.outageSeconds, failed: run.result.load.failed, transitions: m.transitions, failback: m.failbackSeconds, wall: (Date.now() - started) / 1000, loadAverage });
+      process.stderr.write(`${definition.name} (${meta.name}): failover ${m.failoverSeconds ?? 'none'} s, outage ${m.outageSeconds} s, ${run.result.load.failed} failed, ${m.transitions} transitions, ${run.passed ? 'as expected' : 'NOT as expected'} (${run.reportDir})\n`);
     }
     figures[definition.name] = {
       runs: count,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { asExpected } from '../checks/failover-checks.js';
 import { LabError } from '../errors.js';
 
 /** The parts of result.json the index reads; anything else in it (e.g. a fault's own record) is let through. */
@@ -59,10 +60,15 @@ export function faultIndexRow(result: IndexedResult, reportHref: string): FaultI
     outageSeconds: result.measures.outageSeconds,
     failedRequests: result.load.failed,
     vrrpTransitions: result.events.filter((event) => event.kind === 'vrrp-state' && event.source === 'journal').length,
-    pass: result.checks.length > 0 && result.checks.every((check) => (check.expected === 'either' ? true : check.expected === 'fail' ? !check.pass : check.pass)),
+    pass: result.checks.length > 0 && result.checks.every(asExpected),
     expectedFailures: result.checks.filter((check) => check.expected === 'fail' && !check.pass).map((check) => check.id ?? '?'),
     reportHref,
   };
+}
+
+/** After the verdict: the checks that failed as the fault makes them, if any (" (split-brain FAIL, as the fault makes it)"). */
+export function expectedFailuresNote(row: FaultIndexRow): string {
+  return row.expectedFailures.length > 0 ? ` (${row.expectedFailures.join(', ')} FAIL, as the fault makes it)` : '';
 }
 
 /** The table's cells as text, the same in summary.md and index.html. */
@@ -72,5 +78,5 @@ export const faultIndexColumns: { title: string; cell: (row: FaultIndexRow) => s
   { title: 'client outage', cell: (row) => `${row.outageSeconds.toFixed(2)} s` },
   { title: 'failed requests', cell: (row) => String(row.failedRequests) },
   { title: 'VRRP transitions', cell: (row) => String(row.vrrpTransitions) },
-  { title: 'verdict', cell: (row) => `${row.pass ? 'PASS' : 'FAIL'}${row.expectedFailures.length > 0 ? ` (${row.expectedFailures.join(', ')} FAIL, as the fault makes it)` : ''}` },
+  { title: 'verdict', cell: (row) => `${row.pass ? 'PASS' : 'FAIL'}${expectedFailuresNote(row)}` },
 ];

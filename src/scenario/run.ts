@@ -171,7 +171,7 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
     faultRecord = { name: definition.name, node: target, description: definition.description, action: fault.describe(), expectation: definition.expect(vrrp, spec, target) };
     // A node that is not watched (a backend) gets its shell and clock now, before the load needs them.
     const faultShell = shells.get(target) ?? (await openShell(paths, meta, target, opened));
-    let faultClock = clocks.get(target) ?? (await readNodeClock(faultShell));
+    const faultClock = clocks.get(target) ?? (await readNodeClock(faultShell));
     const context: FaultContext = {
       shell: faultShell,
       async power(action) {
@@ -197,11 +197,10 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
         record({ t: Date.now(), kind: 'phase', name: `${target} answers SSH again` });
         const shell = await ssh.openShell();
         opened.push(shell);
-        faultClock = await readNodeClock(shell);
         const labNode = findNode(spec, target)!;
         // Watched before it is provisioned: provisioning starts keepalived, which may take the VIP at once.
         if (labNode.role === 'balancer') {
-          watchers.set(target, watch(ssh, target, faultClock, record));
+          watchers.set(target, watch(ssh, target, await readNodeClock(shell), record));
           shells.set(target, shell);
         }
         await provisionNode(spec, labNode, ssh, renderNodeFiles(spec, labNode));

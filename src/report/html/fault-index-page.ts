@@ -1,4 +1,4 @@
-import { faultIndexColumns, type FaultIndexRow } from '../fault-index-rows.js';
+import { expectedFailuresNote, faultIndexColumns, type FaultIndexRow } from '../fault-index-rows.js';
 import { escapeHtml } from './escape.js';
 import { htmlPage, verdictHtml } from './page.js';
 
@@ -8,7 +8,7 @@ export function renderFaultIndex(rows: FaultIndexRow[]): string {
   const header = `<tr>${faultIndexColumns.map((column) => `<th>${escapeHtml(column.title)}</th>`).join('')}<th>report</th></tr>`;
   const body = rows.map((row) => {
     const cells = faultIndexColumns.map((column) =>
-      column.title === 'verdict' ? `<td>${verdictHtml(row.pass)}${row.expectedFailures.length > 0 ? ` (${escapeHtml(row.expectedFailures.join(', '))} FAIL, as the fault makes it)` : ''}</td>` : `<td${column.title === 'fault' ? '' : ' class="number"'}>${escapeHtml(column.cell(row))}</td>`,
+      column.title === 'verdict' ? `<td>${verdictHtml(row.pass)}${escapeHtml(expectedFailuresNote(row))}</td>` : `<td${column.title === 'fault' ? '' : ' class="number"'}>${escapeHtml(column.cell(row))}</td>`,
     );
     return `<tr>${cells.join('')}<td><a href="${escapeHtml(row.reportHref)}">${escapeHtml(row.runId)}</a></td></tr>`;
   });
