@@ -5,7 +5,9 @@
  * Then every other fault of the catalogue BENCH_FAULT_RUNS times (default 3) on the same lab, and
  * backend-down on a lab with keepalived's TCP_CHECK: failover, outage, failed requests, VRRP
  * transitions and how many runs showed the fault's expected outcome.
- * Then the zero-loss profile beside the seed (bench-zero-loss.ts): failed requests, outage, failover time.
+ * Then the zero-loss profile and the three active balancers (lab/three-active.yaml: figures of the VIP
+ * that moves, failed requests over all three) beside the seed (bench-zero-loss.ts): failed requests,
+ * outage, failover time.
  * Figures, not assertions: the machines here are noisy.
  */
 import os from 'node:os';
@@ -21,7 +23,9 @@ import { takeoverWindow } from '../src/checks/vrrp-timing.js';
 import { runBench } from './bench-report.js';
 import { benchFaults } from './bench-faults.js';
 import { silentProgress } from '../src/util/progress.js';
-import { benchZeroLoss, compareProfiles, comparisonTable } from './bench-zero-loss.js';
+import { benchProfile, benchZeroLoss, compareProfiles, comparisonTable } from './bench-zero-loss.js';
+import { projectRoot } from '../src/util/paths.js';
+import path from 'node:path';
 import { withTcpCheck } from '../src/render/tcp-check-variant.js';
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
@@ -81,8 +85,9 @@ runBench('bench-failover', async () => {
   // The zero-loss profile, after the seed's lab is gone (one lab at a time), and both side by side.
   const seedLoadAverage = os.loadavg();
   const zeroLoss = await benchZeroLoss(runs);
-  const profiles = compareProfiles({ seed: rows, 'zero-loss': zeroLoss.rows });
-  process.stderr.write(`\n${comparisonTable(profiles)}\n(load average after the seed's runs ${seedLoadAverage.map((v) => v.toFixed(2)).join(' ')}, after the zero-loss runs ${zeroLoss.loadAverage.after.join(' ')})\n\n`);
+  const threeActive = await benchProfile(path.join(projectRoot, 'lab', 'three-active.yaml'), 'ta-bench', runs);
+  const profiles = compareProfiles({ seed: rows, 'zero-loss': zeroLoss.rows, 'three-active': threeActive.rows });
+  process.stderr.write(`\n${comparisonTable(profiles)}\n(load average after the seed's runs ${seedLoadAverage.map((v) => v.toFixed(2)).join(' ')}, after the zero-loss runs ${zeroLoss.loadAverage.after.join(' ')}, after the three-active runs ${threeActive.loadAverage.after.join(' ')})\n\n`);
   const seed = rows.filter((row) => row.mode === 'new-connection');
   const vrrp = vrrpParameters(spec);
   const bound = takeoverWindow(vrrp.priorities[vrrp.backup] ?? 0, vrrp.advertInt).bound;
@@ -104,7 +109,7 @@ runBench('bench-failover', async () => {
     faultRuns,
     faults: { ...faults, ...tcpCheck },
     profiles,
-    profileLoadAverage: { seedAfter: seedLoadAverage.map((v) => Math.round(v * 100) / 100), zeroLoss: zeroLoss.loadAverage },
+    profileLoadAverage: { seedAfter: seedLoadAverage.map((v) => Math.round(v * 100) / 100), zeroLoss: zeroLoss.loadAverage, threeActive: threeActive.loadAverage },
     profileTargets: { 'zero-loss': { failedRequests: 0, failoverSeconds: 0.5 } },
   };
 });

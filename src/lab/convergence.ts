@@ -1,13 +1,41 @@
 import { LabError } from '../errors.js';
 import type { CommandRunner } from '../ssh/command-runner.js';
-import { balancers, type LabSpec } from '../spec/types.js';
+import { balancers, vrrpInstances, type LabSpec, type VrrpInstance } from '../spec/types.js';
 import { probeNode, type NodeProbe } from './node-probe.js';
 
-/** With preemption on, the balancer of higher priority than the holder, which is about to take the VIP. */
-function pendingPreemption(spec: LabSpec, holder: string): string | undefined {
+/** With preemption on, a member of higher priority than the holder, which is about to take the instance's VIP. */
+function pendingPreemption(spec: LabSpec, instance: VrrpInstance, holder: string): string | undefined {
   if (!spec.vrrp.preempt) return undefined;
-  const priorityOf = (name: string) => balancers(spec).find((node) => node.name === name)?.vrrp?.priority ?? 0;
-  return balancers(spec).find((node) => priorityOf(node.name) > priorityOf(holder))?.name;
+  const priorityOf = (name: string) => instance.priorities[name] ?? 0;
+  return Object.keys(instance.priorities).find((name) => priorityOf(name) > priorityOf(holder));
+}
+
+/**
+ * One instance settled: exactly one balancer holds its VIP and keepalived calls it MASTER of it, the
+ * others BACKUP; with preemption on, the holder is the instance's highest priority. Returns why not.
+ */
+function unsettled(spec: LabSpec, instance: VrrpInstance, probes: Map<string, NodeProbe>): string | undefined {
+  const stateOf = (probe: NodeProbe) => probe.instanceStates?.[instance.name] ?? probe.keepalived;
+  const holders = [...probes].filter(([, probe]) => probe.heldVips.includes(instance.vip.address)).map(([name]) => name);
+  const masters = [...probes].filter(([, probe]) => stateOf(probe) === 'MASTER').map(([name]) => name);
+  const othersBackup = [...probes].every(([name, probe]) => masters.includes(name) || stateOf(probe) === 'BACKUP');
+  const holder = holders.length === 1 ? holders[0] : undefined;
+  if (holder === undefined || masters.length !== 1 || holder !== masters[0] || !othersBackup) return '';
+  const preempting = pendingPreemption(spec, instance, holder);
+  return preempting && ` (${preempting} has the higher priority and preemption is on: it should take the VIP${spec.vrrpInstances ? ` of ${instance.name}` : ''})`;
+}
+
+/** Each balancer's word, for the error: its state (of each instance, when there are several) and what it holds. */
+function describeProbes(spec: LabSpec, probes: Map<string, NodeProbe>, silence: Map<string, string>): string {
+  return balancers(spec)
+    .map(({ name }) => {
+      const probe = probes.get(name);
+      if (!probe) return `${name} did not answer${silence.has(name) ? ` (${silence.get(name)})` : ''}`;
+      if (!spec.vrrpInstances) return `${name} ${probe.keepalived}${probe.holdsVip ? ' with the VIP' : ''}`;
+      const states = Object.entries(probe.instanceStates ?? {}).map(([instance, state]) => `${instance} ${state}`).join(', ');
+      return `${name} ${states}${probe.heldVips.length > 0 ? ` with ${probe.heldVips.join(', ')}` : ''}`;
+    })
+    .join(spec.vrrpInstances ? '; ' : ', ');
 }
 
 /**
@@ -24,8 +52,8 @@ export interface QuietRule {
 }
 
 /**
- * Waits until VRRP has settled: exactly one balancer holds the VIP and keepalived calls it MASTER,
- * the others BACKUP; with preemption on, the holder is the highest priority. keepalived starts every
+ * Waits until VRRP has settled: for each instance, exactly one balancer holds its VIP and keepalived
+ * calls it MASTER, the others BACKUP; with preemption on, the holder is the highest priority. keepalived starts every
  * instance as BACKUP and takes over only after the master-down interval, so a freshly provisioned
  * lab needs a few seconds; a balancer whose keepalived started late (a busy host) is BACKUP under a
  * lower-priority master for one more master-down interval, then preempts. A scenario started in
@@ -62,23 +90,13 @@ export async function waitForConvergence<R extends CommandRunner>(spec: LabSpec,
         if (replacement) sessions.set(node.name, replacement);
       }
     }
-    const holders = [...probes].filter(([, probe]) => probe.holdsVip);
-    const masters = [...probes].filter(([, probe]) => probe.keepalived === 'MASTER');
-    const others = [...probes].filter(([, probe]) => probe.keepalived !== 'MASTER');
     const allAnswered = probes.size === balancers(spec).length;
-    const holder = holders.length === 1 ? holders[0]?.[0] : undefined;
-    const preempting = holder === undefined ? undefined : pendingPreemption(spec, holder);
+    const waiting = vrrpInstances(spec).map((instance) => unsettled(spec, instance, probes));
     const lastChangeAt = quiet?.lastChangeAt();
     const sinceChange = lastChangeAt === undefined ? Infinity : Date.now() - lastChangeAt;
-    const settled = allAnswered && holder !== undefined && masters.length === 1 && holder === masters[0]?.[0] && others.every(([, probe]) => probe.keepalived === 'BACKUP') && !preempting;
+    const settled = allAnswered && waiting.every((why) => why === undefined);
     if (settled && (!quiet || sinceChange >= quiet.forMs)) return probes;
-    last = balancers(spec)
-      .map(({ name }) => {
-        const probe = probes.get(name);
-        return probe ? `${name} ${probe.keepalived}${probe.holdsVip ? ' with the VIP' : ''}` : `${name} did not answer${silence.has(name) ? ` (${silence.get(name)})` : ''}`;
-      })
-      .join(', ');
-    if (preempting) last += ` (${preempting} has the higher priority and preemption is on: it should take the VIP)`;
+    last = describeProbes(spec, probes, silence) + waiting.filter((why) => why).join('');
     if (quiet && sinceChange < quiet.forMs) last += ` (a balancer changed state ${(sinceChange / 1000).toFixed(1)} s ago; settled means none for ${(quiet.forMs / 1000).toFixed(1)} s)`;
     if (Date.now() > deadline) {
       throw new LabError('VRRP_NOT_CONVERGED', `VRRP did not settle within ${timeoutMs / 1000} s: ${last}`, {

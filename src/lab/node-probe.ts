@@ -2,15 +2,20 @@ import { holdsAddress, parseIpAddrJson } from '../parse/ip-addr.js';
 import { parseIpvsadmStats, type IpvsService } from '../parse/ipvsadm-stats.js';
 import { parseKeepalivedData } from '../parse/keepalived-data.js';
 import type { CommandRunner } from '../ssh/command-runner.js';
-import type { LabNode, LabSpec } from '../spec/types.js';
+import { vipAddresses, vrrpInstances, type LabNode, type LabSpec } from '../spec/types.js';
 
 /** What one node says about itself, read in one SSH exec (process starts are slow under uml). */
 export interface NodeProbe {
   /** The lab interface is administratively up. */
   labLinkUp: boolean;
+  /** Holds the spec's (first instance's) VIP. */
   holdsVip: boolean;
-  /** keepalived's state of the spec's VRRP instance (MASTER, BACKUP, FAULT, ...) or STOPPED. */
+  /** Every VIP of the spec this node holds, in instance order. */
+  heldVips: string[];
+  /** keepalived's state of the spec's (first) VRRP instance (MASTER, BACKUP, FAULT, ...) or STOPPED. */
   keepalived?: string;
+  /** keepalived's state of each of the spec's instances, by name (all STOPPED when it is not running). */
+  instanceStates?: Record<string, string>;
   ipvs?: IpvsService[];
 }
 
@@ -51,10 +56,14 @@ export async function probeNode(spec: LabSpec, node: LabNode, ssh: CommandRunner
   const probe: NodeProbe = {
     labLinkUp: interfaces.some((entry) => entry.name === spec.lab.interface && entry.up),
     holdsVip: holdsAddress(interfaces, spec.lab.interface, spec.vip.address),
+    heldVips: vipAddresses(spec).filter((vip) => holdsAddress(interfaces, spec.lab.interface, vip)),
   };
   if (node.role === 'balancer') {
     const dump = parts.get('keepalived') ?? '';
-    probe.keepalived = dump.trim() === 'STOPPED' ? 'STOPPED' : (parseKeepalivedData(dump).get(spec.vrrp.instance) ?? 'UNKNOWN');
+    const states = parseKeepalivedData(dump);
+    const stateOf = (instance: string) => (dump.trim() === 'STOPPED' ? 'STOPPED' : (states.get(instance) ?? 'UNKNOWN'));
+    probe.keepalived = stateOf(spec.vrrp.instance);
+    probe.instanceStates = Object.fromEntries(vrrpInstances(spec).map((instance) => [instance.name, stateOf(instance.name)]));
     probe.ipvs = parseIpvsadmStats(parts.get('ipvs') ?? '');
   }
   return probe;

@@ -1,5 +1,5 @@
 import { providerFor } from '../provider/registry.js';
-import { findNode } from '../spec/types.js';
+import { findNode, vipAddresses } from '../spec/types.js';
 import { connectNode } from './access.js';
 import { probeNode } from './node-probe.js';
 import { nodeStates } from './running.js';
@@ -14,6 +14,8 @@ export interface NodeStatus {
   labAddress: string;
   keepalived: string;
   holdsVip: boolean;
+  /** The VIPs of the spec this balancer holds (several with several VRRP instances). */
+  heldVips: string[];
   ipvsService: boolean | undefined;
   /** Why the node could not be asked, when it could not. */
   problem?: string;
@@ -24,6 +26,8 @@ export interface LabStatus {
   provider: string;
   vip: string;
   vipHolders: string[];
+  /** Every VIP with its holders (one entry for the seed). */
+  vips: { address: string; holders: string[] }[];
   /** uml: how the lab's CPU is capped. */
   cpuLimit?: string;
   nodes: NodeStatus[];
@@ -53,6 +57,7 @@ export async function labStatus(name: string): Promise<LabStatus> {
         labAddress: node?.address ?? '?',
         keepalived: '-',
         holdsVip: false,
+        heldVips: [],
         ipvsService: undefined,
       };
       if (!node || !vm?.running) return base;
@@ -60,8 +65,11 @@ export async function labStatus(name: string): Promise<LabStatus> {
         const ssh = await connectNode(paths, meta, entry.name);
         try {
           const probe = await probeNode(spec, node, ssh);
-          const service = probe.ipvs?.some((svc) => svc.address === spec.vip.address && svc.port === spec.service.port);
-          return { ...base, keepalived: probe.keepalived ?? '-', holdsVip: probe.holdsVip && node.role === 'balancer', ipvsService: node.role === 'balancer' ? service : undefined };
+          // A service on every VIP, as the rendered rules make it.
+          const service = vipAddresses(spec).every((vip) => probe.ipvs?.some((svc) => svc.address === vip && svc.port === spec.service.port));
+          const balancer = node.role === 'balancer';
+          const keepalived = spec.vrrpInstances && probe.instanceStates ? Object.entries(probe.instanceStates).map(([instance, state]) => `${instance} ${state}`).join(', ') : (probe.keepalived ?? '-');
+          return { ...base, keepalived, holdsVip: probe.holdsVip && balancer, heldVips: balancer ? probe.heldVips : [], ipvsService: balancer ? service : undefined };
         } finally {
           ssh.close();
         }
@@ -71,7 +79,8 @@ export async function labStatus(name: string): Promise<LabStatus> {
     },
   );
   const nodes = meta.nodes.map((entry) => looked.find((node) => node.name === entry.name)!);
-  return { name, provider: meta.provider, cpuLimit: meta.cpuLimit, vip: spec.vip.address, vipHolders: nodes.filter((node) => node.holdsVip).map((node) => node.name), nodes };
+  const vips = vipAddresses(spec).map((address) => ({ address, holders: nodes.filter((node) => node.heldVips.includes(address)).map((node) => node.name) }));
+  return { name, provider: meta.provider, cpuLimit: meta.cpuLimit, vip: spec.vip.address, vipHolders: vips[0]?.holders ?? [], vips, nodes };
 }
 
 export function formatStatusTable(status: LabStatus): string {
@@ -83,16 +92,16 @@ export function formatStatusTable(status: LabStatus): string {
     node.managementAddress,
     node.labAddress,
     node.keepalived,
-    node.holdsVip ? 'yes' : '-',
+    status.vips.length > 1 ? node.heldVips.join(' ') || '-' : node.holdsVip ? 'yes' : '-',
     node.ipvsService === undefined ? '-' : node.ipvsService ? 'yes' : 'missing',
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
   const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
-  const holders = status.vipHolders.length === 0 ? 'nobody' : status.vipHolders.join(' and ');
-  const warning = status.vipHolders.length > 1 ? '  (split brain: more than one holder)' : '';
+  const heldBy = (holders: string[]) => `${holders.length === 0 ? 'nobody' : holders.join(' and ')}${holders.length > 1 ? ' (split brain: more than one holder)' : ''}`;
+  const vips = (status.vips ?? [{ address: status.vip, holders: status.vipHolders }]).map((vip) => `${vip.address} held by ${heldBy(vip.holders)}`);
   const problems = status.nodes.filter((node) => node.problem).map((node) => `${node.name}: ${node.problem}`);
   const cpu = status.cpuLimit ? `, CPU: ${status.cpuLimit}` : '';
-  return [`lab ${status.name} (${status.provider}${cpu}): VIP ${status.vip} held by ${holders}${warning}`, line(header), ...rows.map(line), ...problems, ''].join('\n');
+  return [`lab ${status.name} (${status.provider}${cpu}): VIP${vips.length > 1 ? 's' : ''} ${vips.join(', ')}`, line(header), ...rows.map(line), ...problems, ''].join('\n');
 }
 
 async function mapInOrder<T, R>(items: T[], work: (item: T) => Promise<R>): Promise<R[]> {

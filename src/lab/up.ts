@@ -3,7 +3,7 @@ import path from 'node:path';
 import { LabError } from '../errors.js';
 import { renderAllNodeFiles } from '../render/bundle.js';
 import type { LabSpec } from '../spec/types.js';
-import { backends, balancers } from '../spec/types.js';
+import { backends, balancers, vipAddresses } from '../spec/types.js';
 import { providerFor } from '../provider/registry.js';
 import type { Progress } from '../util/progress.js';
 import { clientSocket, withShells } from './access.js';
@@ -111,22 +111,26 @@ export async function removeHalfBuiltLab(paths: LabPaths, progress: Progress): P
   return kept;
 }
 
-/** The lab is up when a client request to the VIP is answered by a backend. */
+/** The lab is up when a client request to each VIP is answered by a backend. */
 async function waitForVip(paths: LabPaths, meta: LabMeta, spec: LabSpec, timeoutMs = 30_000): Promise<void> {
   const names = new Set(backends(spec).map((node) => node.name));
   const deadline = Date.now() + timeoutMs;
-  let last = 'no answer';
-  while (Date.now() < deadline) {
-    try {
-      const answer = await httpGet(clientSocket(paths, meta, spec.vip.address, spec.service.port), spec.vip.address, '/', 2_000);
-      if (answer.status === 200 && names.has(answer.body.trim())) return;
-      last = `HTTP ${answer.status}: ${answer.body.trim().slice(0, 80)}`;
-    } catch (error) {
-      last = error instanceof Error ? error.message : String(error);
+  for (const vip of vipAddresses(spec)) {
+    let last = 'no answer';
+    for (;;) {
+      try {
+        const answer = await httpGet(clientSocket(paths, meta, vip, spec.service.port), vip, '/', 2_000);
+        if (answer.status === 200 && names.has(answer.body.trim())) break;
+        last = `HTTP ${answer.status}: ${answer.body.trim().slice(0, 80)}`;
+      } catch (error) {
+        last = error instanceof Error ? error.message : String(error);
+      }
+      if (Date.now() >= deadline) {
+        throw new LabError('VIP_NOT_SERVING', `the VIP ${vip}:${spec.service.port} did not serve a backend's page within ${timeoutMs / 1000} s (last: ${last})`, {
+          hint: 'check keepalived on the balancers: npm run lab:status, then npm run lab:exec -- balancer1 journalctl -u keepalived',
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new LabError('VIP_NOT_SERVING', `the VIP ${spec.vip.address}:${spec.service.port} did not serve a backend's page within ${timeoutMs / 1000} s (last: ${last})`, {
-    hint: 'check keepalived on the balancers: npm run lab:status, then npm run lab:exec -- balancer1 journalctl -u keepalived',
-  });
 }

@@ -3,6 +3,12 @@ import type { LoadMode, LoadSummary } from '../scenario/timeline.js';
 /** What the orchestrator asks the load worker (inside the lab's namespace) to do. */
 export interface LoadRequest {
   host: string;
+  /**
+   * Several VIPs instead of host (three active balancers): connection i goes to hosts[i % n] (as
+   * autocannon spreads its clients over its URLs), as DNS round robin would spread clients; each
+   * record then names its VIP.
+   */
+  hosts?: string[];
   port: number;
   mode: LoadMode;
   connections: number;
@@ -15,6 +21,6 @@ export interface LoadRequest {
 
 /** One JSON line per record on the worker's stdout. */
 export type LoadRecord =
-  | { type: 'response'; t: number; connection: number; status: number; latencyMs: number; backend: string }
-  | { type: 'failed'; t: number; connection: number; error: string }
+  | { type: 'response'; t: number; connection: number; status: number; latencyMs: number; backend: string; vip?: string }
+  | { type: 'failed'; t: number; connection: number; error: string; vip?: string }
   | { type: 'summary'; summary: LoadSummary };

@@ -39,9 +39,9 @@ async function runWorker(command: string, args: string[], onEvent: (event: Timel
   createInterface({ input: subprocess.stdout }).on('line', (line) => {
     const record = JSON.parse(line) as LoadRecord;
     if (record.type === 'response') {
-      onEvent({ t: record.t, kind: 'response', backend: record.backend, status: record.status, latencyMs: record.latencyMs, connection: record.connection });
+      onEvent({ t: record.t, kind: 'response', backend: record.backend, status: record.status, latencyMs: record.latencyMs, connection: record.connection, ...(record.vip ? { vip: record.vip } : {}) });
     } else if (record.type === 'failed') {
-      onEvent({ t: record.t, kind: 'request-failed', error: record.error, connection: record.connection });
+      onEvent({ t: record.t, kind: 'request-failed', error: record.error, connection: record.connection, ...(record.vip ? { vip: record.vip } : {}) });
     } else {
       summary = record.summary;
     }

@@ -16,12 +16,18 @@ const emit = (record: LoadRecord) => process.stdout.write(`${JSON.stringify(reco
 type ParserHook = (...args: unknown[]) => unknown;
 interface AutocannonClient extends NodeJS.EventEmitter {
   parser: Record<number, ParserHook>;
+  /** The URL autocannon gave this client (of several, client i gets the (i mod n)-th). */
+  opts: { hostname: string };
 }
 
 let sent = 0;
 let answered = 0;
 let failed = 0;
+const hosts = request.hosts ?? [request.host];
+// Each VIP's own counts, when there are several.
+const perVip = new Map(hosts.map((host) => [host, { sent: 0, answered: 0, failed: 0, unfinished: 0 }]));
 const latencies: number[] = [];
+const hostOf = new Map<number, string>(); // connection → its VIP
 const pendingBy = new Map<number, number>(); // connection → when its unanswered request was written
 
 /**
@@ -31,11 +37,16 @@ const pendingBy = new Map<number, number>(); // connection → when its unanswer
 function follow(client: AutocannonClient, connection: number): void {
   let status = 0;
   let body = '';
+  const host = client.opts.hostname;
+  hostOf.set(connection, host);
+  const counts = perVip.get(host) ?? { sent: 0, answered: 0, failed: 0, unfinished: 0 };
+  const vip = hosts.length > 1 ? { vip: host } : {};
   const fail = (error: string) => {
     if (!pendingBy.has(connection)) return;
     pendingBy.delete(connection);
     failed += 1;
-    emit({ type: 'failed', t: Date.now(), connection, error });
+    counts.failed += 1;
+    emit({ type: 'failed', t: Date.now(), connection, error, ...vip });
   };
   const hook = (slot: number, before: ParserHook) => {
     const original = client.parser[slot];
@@ -61,15 +72,17 @@ function follow(client: AutocannonClient, connection: number): void {
         if (startedAt === undefined) return;
         pendingBy.delete(connection);
         answered += 1;
+        counts.answered += 1;
         const now = Date.now();
         latencies.push(now - startedAt);
-        emit({ type: 'response', t: now, connection, status, latencyMs: now - startedAt, backend: body.trim() });
+        emit({ type: 'response', t: now, connection, status, latencyMs: now - startedAt, backend: body.trim(), ...vip });
       });
     }
     // With one request at a time per connection, a request still pending here got no answer: its
     // connection timed out or was closed (autocannon reconnects before it reports a timeout).
     fail('no answer (timeout or connection closed)');
     sent += 1;
+    counts.sent += 1;
     pendingBy.set(connection, Date.now());
   });
   client.on('connError', (error: Error & { code?: string }) => fail(error.code ?? error.message));
@@ -80,7 +93,8 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 let nextConnection = 0;
 autocannon(
   {
-    url: `http://${request.host}:${request.port}/`,
+    // autocannon takes several URLs and spreads its clients over them; its types name only one.
+    url: hosts.map((host) => `http://${host}:${request.port}/`) as unknown as string,
     connections: request.connections,
     overallRate: request.rate,
     duration: request.durationSeconds,
@@ -96,6 +110,10 @@ autocannon(
       process.exit(1);
     }
     const sorted = [...latencies].sort((a, b) => a - b);
+    for (const [connection] of pendingBy) {
+      const counts = perVip.get(hostOf.get(connection) ?? '');
+      if (counts) counts.unfinished += 1;
+    }
     emit({
       type: 'summary',
       summary: {
@@ -109,6 +127,7 @@ autocannon(
         unfinished: pendingBy.size,
         requestsPerSecond: Math.round((answered / request.durationSeconds) * 10) / 10,
         latencyMs: { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? 0 },
+        ...(hosts.length > 1 ? { perVip: Object.fromEntries(perVip) } : {}),
       },
     });
   },

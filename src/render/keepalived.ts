@@ -38,25 +38,38 @@ export function renderKeepalivedConf(spec: LabSpec, node: LabNode): string {
 
 function defaultConf(spec: LabSpec, v: Record<string, string>): string {
   const lines: string[] = [];
-  const { check, auth } = spec.vrrp;
+  const { check } = spec.vrrp;
   if (check) {
     lines.push(`vrrp_script ${check.name} {`, `        script "${check.script}"`, `        interval ${check.interval}`, '}', '');
   }
-  lines.push(
-    `vrrp_instance ${v.instance} {`,
+  // Several instances (three active balancers): one block each, this node's state and priority in it.
+  const instances = spec.vrrpInstances ?? [{ name: v.instance ?? '', virtualRouterId: spec.vrrp.virtualRouterId, vip: spec.vip, state: v.state ?? '', priority: v.priority ?? '' }];
+  for (const instance of instances) {
+    const own = 'master' in instance
+      ? { state: spec.vrrp.preempt && instance.master === v.node ? 'MASTER' : 'BACKUP', priority: String(instance.priorities[v.node ?? ''] ?? '') }
+      : instance;
+    lines.push(...instanceBlock(spec, { ...own, name: instance.name, virtualRouterId: instance.virtualRouterId, vip: `${instance.vip.address}/${instance.vip.prefix}`, interface: v.interface ?? '' }), '');
+  }
+  return lines.join('\n');
+}
+
+function instanceBlock(spec: LabSpec, instance: { name: string; state: string; priority: string; virtualRouterId: number; vip: string; interface: string }): string[] {
+  const { check, auth } = spec.vrrp;
+  const lines = [
+    `vrrp_instance ${instance.name} {`,
     ...(spec.vrrp.version === undefined ? [] : [`        version ${spec.vrrp.version}`]),
-    `        state ${v.state}`,
-    `        interface ${v.interface}`,
-    `        virtual_router_id ${v.virtual_router_id}`,
-    `        priority ${v.priority}`,
-    `        advert_int ${v.advert_int}`,
-  );
+    `        state ${instance.state}`,
+    `        interface ${instance.interface}`,
+    `        virtual_router_id ${instance.virtualRouterId}`,
+    `        priority ${instance.priority}`,
+    `        advert_int ${spec.vrrp.advertInt}`,
+  ];
   if (!spec.vrrp.preempt) lines.push('        nopreempt');
   if (auth) lines.push('        authentication {', `                auth_type ${auth.type}`, `                auth_pass ${auth.pass}`, '        }');
-  lines.push('        virtual_ipaddress {', `                ${v.vip}/${v.vip_prefix} dev ${v.interface}`, '        }');
+  lines.push('        virtual_ipaddress {', `                ${instance.vip} dev ${instance.interface}`, '        }');
   if (check) lines.push('        track_script {', `                ${check.name}`, '        }');
-  lines.push('}', '');
-  return lines.join('\n');
+  lines.push('}');
+  return lines;
 }
 
 /** Replaces {{ name }} placeholders; an unknown name is an error that points at its line. */

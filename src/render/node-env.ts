@@ -1,4 +1,4 @@
-import type { LabNode, LabSpec } from '../spec/types.js';
+import { vipAddresses, type LabNode, type LabSpec } from '../spec/types.js';
 
 /**
  * The shell variables the provision/ scripts read (node.env). Every provider writes the same file,
@@ -12,7 +12,8 @@ export function renderNodeEnv(spec: LabSpec, node: LabNode): string {
     NODE_ADDRESS: node.address,
     LAB_INTERFACE: spec.lab.interface,
     LAB_PREFIX: String(spec.lab.prefix),
-    VIP: spec.vip.address,
+    // Space-separated: a spec with several VRRP instances has a VIP each (the backends hold them all on lo).
+    VIPS: vipAddresses(spec).join(' '),
     SERVICE_PORT: String(spec.service.port),
   };
   if (node.role === 'balancer') Object.assign(values, ipvsTuningEnv(spec));

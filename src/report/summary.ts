@@ -1,4 +1,5 @@
-import { asExpected, type CheckResult, type FailoverMeasures } from '../checks/failover-checks.js';
+import { asExpected, measure, type CheckResult, type FailoverMeasures } from '../checks/failover-checks.js';
+import { instanceView } from '../checks/instance-view.js';
 import type { ScenarioResult, TimelineEvent } from '../scenario/timeline.js';
 
 /** The human side of a run: Markdown that reads as well in a terminal as in a browser. */
@@ -26,6 +27,7 @@ export function renderSummary(result: ScenarioResult, checks: CheckResult[], m: 
     `- keepalived state changes during the load: ${m.transitions}`,
     `- requests: ${result.load.sent} sent, ${result.load.answered} answered, ${result.load.failed} failed, ${result.load.unfinished} unfinished at the end`,
     '',
+    ...vipTable(result),
     '## Timeline (VIP, keepalived, fault)',
     '',
     ...timelineLines(result.events).map((line) => `- ${at(line.t)} ${line.text}`),
@@ -37,6 +39,21 @@ export function renderSummary(result: ScenarioResult, checks: CheckResult[], m: 
     lines.push(`### ${node}, before the fault`, '', '```', before.trimEnd(), '```', '', `### ${node}, at the end`, '', '```', after.trimEnd(), '```', '');
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Several VIPs: each one's figures, the moved one first noted as such. */
+function vipTable(result: ScenarioResult): string[] {
+  const instances = result.vrrp.instances;
+  if (!instances) return [];
+  const rows = instances.map((instance) => {
+    const view = instanceView(result, instance);
+    const m = measure(view);
+    const moved = instance.master === result.vrrp.master;
+    const takeover = moved ? (m.failoverSeconds === undefined ? 'never' : `${instance.backup} after ${m.failoverSeconds.toFixed(2)} s`) : 'stays';
+    const failback = moved ? (m.failbackSeconds === undefined ? 'none' : `${m.failbackSeconds.toFixed(2)} s`) : '-';
+    return `| ${instance.vip} | ${instance.name} | ${instance.master} | ${takeover} | ${failback} | ${m.outageSeconds.toFixed(2)} s | ${view.load.sent} | ${view.load.failed} |`;
+  });
+  return ['## Each VIP', '', '| VIP | instance | master | during the fault | failback | longest gap | sent | failed |', '|---|---|---|---|---|---|---|---|', ...rows, ''];
 }
 
 /** Says when a verdict is the fault's expected effect, so a FAIL that should happen reads as such. */
@@ -57,9 +74,9 @@ export function timelineLines(events: TimelineEvent[]): { t: number; text: strin
 function describeEvent(event: TimelineEvent): string {
   switch (event.kind) {
     case 'vip':
-      return `${event.node} ${event.action === 'added' ? 'holds' : 'no longer holds'} the VIP`;
+      return `${event.node} ${event.action === 'added' ? 'holds' : 'no longer holds'} ${event.vip ?? 'the VIP'}`;
     case 'vrrp-state':
-      return `${event.node}: keepalived ${event.source === 'dump' ? 'is' : 'enters'} ${event.state}`;
+      return `${event.node}: keepalived${event.instance ? ` ${event.instance}` : ''} ${event.source === 'dump' ? 'is' : 'enters'} ${event.state}`;
     case 'fault':
       return `fault ${event.action === 'inject' ? 'injected' : 'reverted'}: ${event.detail ?? `${event.fault} on ${event.node}`}${event.ok ? '' : ' (FAILED)'}${
         event.ok && event.issuedAt !== undefined ? ` (in effect ${((event.t - event.issuedAt) / 1000).toFixed(2)} s after it was sent)` : ''

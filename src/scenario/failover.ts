@@ -1,5 +1,5 @@
-import { asExpected, measure, type CheckResult, type FailoverMeasures } from '../checks/failover-checks.js';
-import { faultChecks } from '../checks/fault-checks.js';
+import { asExpected, type CheckResult, type FailoverMeasures } from '../checks/failover-checks.js';
+import { judgeRun } from '../checks/judge.js';
 import type { LabMeta, LabPaths } from '../lab/state.js';
 import { renderSummary } from '../report/summary.js';
 import { writeRunReport } from '../report/write.js';
@@ -20,8 +20,7 @@ export interface FailoverRun {
 /** Runs the scenario, judges it and writes its report (into reportDir, default reports/<run-id>/): what `lab:failover`, the grader and the tests share. */
 export async function runFailover(paths: LabPaths, meta: LabMeta, plan: ScenarioPlan, progress: Progress, reportDir?: string): Promise<FailoverRun> {
   const result = await runScenario(paths, meta, plan, progress);
-  const measures = measure(result);
-  const checks = faultChecks(result, measures);
+  const { checks, measures } = judgeRun(result);
   const summary = renderSummary(result, checks, measures);
   const written = writeRunReport(result, checks, measures, summary, reportDir);
   return { result, checks, measures, summary, reportDir: written, passed: checks.every(asExpected) };

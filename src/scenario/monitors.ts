@@ -13,23 +13,27 @@ import type { TimelineEvent } from './timeline.js';
 export function watchBalancer(
   ssh: Communicator,
   node: string,
-  options: { interfaceName: string; vip: string; instance: string; seconds: number; clock: NodeClock },
+  /** vips and instances: the spec's; with several, each event names its VIP or instance. */
+  options: { interfaceName: string; vips: string[]; instances: string[]; seconds: number; clock: NodeClock },
   onEvent: (event: TimelineEvent) => void,
 ): { stop: () => Promise<void> } {
   const seconds = Math.ceil(options.seconds);
   const { clock } = options;
-  const vipPattern = new RegExp(`\\binet ${options.vip.replace(/\./g, '\\.')}/`);
+  const several = options.vips.length > 1;
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const vipPattern = new RegExp(`\\binet (${options.vips.map(escape).join('|')})/`);
   // -ts prints local time without a zone: the node's zone is pinned to UTC for it.
   const addresses = ssh.stream(`TZ=UTC timeout ${seconds} ip -o -ts monitor address dev ${options.interfaceName}`, (line) => {
     const { ms, rest } = splitIpMonitorStamp(line);
-    if (!vipPattern.test(rest)) return;
-    onEvent({ t: clock.toLocal(ms, Date.now()), kind: 'vip', node, action: rest.startsWith('Deleted') ? 'removed' : 'added' });
+    const vip = vipPattern.exec(rest)?.[1];
+    if (vip === undefined) return;
+    onEvent({ t: clock.toLocal(ms, Date.now()), kind: 'vip', node, action: rest.startsWith('Deleted') ? 'removed' : 'added', ...(several ? { vip } : {}) });
   });
-  const statePattern = new RegExp(`\\(${options.instance}\\) Entering (\\w+) STATE`);
+  const statePattern = new RegExp(`\\((${options.instances.map(escape).join('|')})\\) Entering (\\w+) STATE`);
   const journal = ssh.stream(`timeout ${seconds} journalctl -u keepalived -f -n 0 -o short-unix`, (line) => {
     const { ms, rest } = splitJournalStamp(line);
     const match = statePattern.exec(rest);
-    if (match?.[1]) onEvent({ t: clock.toLocal(ms, Date.now()), kind: 'vrrp-state', node, state: match[1], source: 'journal' });
+    if (match?.[1] && match[2]) onEvent({ t: clock.toLocal(ms, Date.now()), kind: 'vrrp-state', node, state: match[2], source: 'journal', ...(several ? { instance: match[1] } : {}) });
   });
   return {
     async stop() {

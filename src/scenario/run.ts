@@ -10,14 +10,14 @@ import { provisionNode } from '../provision/apply.js';
 import { renderNodeFiles } from '../render/bundle.js';
 import { Communicator } from '../ssh/communicator.js';
 import type { NodeShell } from '../ssh/node-shell.js';
-import { backends, balancers, findNode, type LabSpec } from '../spec/types.js';
+import { backends, balancers, findNode, vipAddresses, vrrpInstances, type LabSpec, type VrrpInstance } from '../spec/types.js';
 import type { Progress } from '../util/progress.js';
 import { within } from '../util/within.js';
 import { defaultFaultName, faultNamed } from './faults/catalogue.js';
 import type { FaultContext, FaultDefinition, FaultTiming } from './faults/fault.js';
 import { watchBalancer } from './monitors.js';
 import { readNodeClock, type NodeClock } from './node-clock.js';
-import type { FaultRecord, LoadMode, LoadSummary, ScenarioResult, TimelineEvent, VrrpParameters } from './timeline.js';
+import type { FaultRecord, LoadMode, LoadSummary, RunInstance, ScenarioResult, TimelineEvent, VrrpParameters } from './timeline.js';
 
 export interface ScenarioPlan {
   name: string;
@@ -55,30 +55,63 @@ const revertPatienceMs = 3_000;
 /** How long a node booted again by a fault may take to answer SSH (the labs' boot deadline, twice). */
 const rebootSshTimeoutMs = 90_000;
 
-export function vrrpParameters(spec: LabSpec): VrrpParameters {
-  const byPriority = [...balancers(spec)].sort((a, b) => (b.vrrp?.priority ?? 0) - (a.vrrp?.priority ?? 0));
-  const [master, backup] = byPriority;
+/**
+ * The VRRP parameters a run is judged by: the seed's one instance, or, with several instances, the
+ * one whose master is `focus` (the node the fault hits; default the first instance), with every
+ * instance listed.
+ */
+export function vrrpParameters(spec: LabSpec, focus?: string): VrrpParameters {
+  const instances = vrrpInstances(spec);
+  const focused = instances.find((instance) => instance.master === focus) ?? instances[0];
+  const ranked = Object.entries(focused?.priorities ?? {}).sort(([, a], [, b]) => b - a);
+  const [master, backup] = ranked.map(([name]) => name);
   if (!master || !backup) throw new LabError('SCENARIO_NEEDS_TWO_BALANCERS', 'the failover scenario needs two balancers in the spec');
   return {
     advertInt: spec.vrrp.advertInt,
-    priorities: Object.fromEntries(byPriority.map((node) => [node.name, node.vrrp?.priority ?? 0])),
+    priorities: Object.fromEntries(ranked),
     preempt: spec.vrrp.preempt,
-    master: master.name,
-    backup: backup.name,
+    master,
+    backup,
     // Only when set, so a seed run's result.json stays as it was.
     ...(spec.ipvs?.syncConnections ? { syncConnections: true } : {}),
+    ...(spec.vrrpInstances ? { instances: spec.vrrpInstances.map((instance) => runInstance(instance, instance.master)) } : {}),
   };
 }
 
+/** An instance as a run records it: its master (the holder when the run starts) and the member next in priority. */
+function runInstance(instance: VrrpInstance, holder: string): RunInstance {
+  const backup = Object.keys(instance.priorities).find((name) => name !== holder) ?? '';
+  return { name: instance.name, vip: instance.vip.address, priorities: instance.priorities, master: holder, backup };
+}
+
+/**
+ * Faults a lab of several VRRP instances runs: those that take the master of one VIP out of VRRP
+ * (its VIP moves, the others stay). The rest reach past one instance (a partition of every
+ * instance's adverts, a backend) and are judged for two balancers only.
+ */
+export const multiInstanceFaults = ['link-down', 'keepalived-stop', 'node-crash', 'freeze'] as const;
+
 /** The plan of one catalogue fault: the seed's load, with the fault's own (short) schedule. */
 export function faultScenario(definition: FaultDefinition, spec: LabSpec, mode: LoadMode = 'new-connection', node?: string): ScenarioPlan {
-  const vrrp = vrrpParameters(spec);
+  const vrrp = vrrpParameters(spec, node);
   const target = targetNode(definition, spec, vrrp, node);
   return { ...seedScenario, mode, name: `${definition.name}: ${definition.description}`, ...definition.schedule(definition.expect(vrrp, spec, target)), fault: { name: definition.name, node } };
 }
 
+/** Whether a lab of several VRRP instances runs this fault on this node (a usage error if not): asked before a lab is brought up for it. */
+export function checkFaultFits(fault: string, spec: LabSpec, node: string | undefined): void {
+  if (!spec.vrrpInstances) return;
+  if (!(multiInstanceFaults as readonly string[]).includes(fault)) {
+    throw new LabError('USAGE', `${fault} is judged for two balancers; lab "${spec.name}" has ${spec.vrrpInstances.length} VRRP instances: use one of ${multiInstanceFaults.join(', ')}`);
+  }
+  if (node !== undefined && !spec.vrrpInstances.some((instance) => instance.master === node)) {
+    throw new LabError('USAGE', `--node ${node}: in lab "${spec.name}" a fault hits the master of a VIP (${spec.vrrpInstances.map((instance) => `${instance.master} of ${instance.vip.address}`).join(', ')})`);
+  }
+}
+
 /** The node a fault hits: the one named, else the current master or backup, or the last backend. */
 function targetNode(definition: FaultDefinition, spec: LabSpec, vrrp: VrrpParameters, named: string | undefined): string {
+  checkFaultFits(definition.name, spec, named);
   if (named !== undefined) {
     if (!findNode(spec, named)) throw new LabError('USAGE', `--node ${named}: no such node in lab "${spec.name}" (${spec.nodes.map((node) => node.name).join(', ')})`);
     return named;
@@ -99,7 +132,13 @@ function targetNode(definition: FaultDefinition, spec: LabSpec, vrrp: VrrpParame
 export async function runScenario(paths: LabPaths, meta: LabMeta, plan: ScenarioPlan, progress: Progress): Promise<ScenarioResult> {
   const spec = meta.spec;
   const definition = faultNamed(plan.fault?.name ?? defaultFaultName);
-  let vrrp = vrrpParameters(spec);
+  let vrrp = vrrpParameters(spec, plan.fault?.node);
+  // Several VRRP instances: every event names its VIP or instance, and the load spreads over the VIPs.
+  const several = spec.vrrpInstances !== undefined;
+  const vips = vipAddresses(spec);
+  const focusVip = vrrp.instances?.find((instance) => instance.master === vrrp.master)?.vip ?? spec.vip.address;
+  // As many connections to each VIP: the plan's count rounded up to a multiple of the VIPs.
+  const connections = Math.ceil(plan.connections / vips.length) * vips.length;
   const backendNames = Object.fromEntries(backends(spec).map((node) => [node.address, node.name]));
   const events: TimelineEvent[] = [];
   const record = (event: TimelineEvent) => events.push(event);
@@ -122,16 +161,20 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
     for (const [node, shell] of shells) {
       if (away.has(node)) continue;
       const text = (await shell.execChecked('ipvsadm -Ln --stats')).stdout;
-      const service = parseIpvsadmStats(text).find((svc) => svc.address === spec.vip.address && svc.port === spec.service.port);
-      const perBackend = Object.fromEntries((service?.realServers ?? []).map((server) => [backendNames[server.address] ?? server.address, server.conns]));
-      record({ t: Date.now(), kind: 'ipvs', node, label, conns: service?.conns ?? 0, perBackend, inPkts: service?.inPkts ?? 0, outPkts: service?.outPkts ?? 0 });
+      const services = parseIpvsadmStats(text);
+      const t = Date.now();
+      for (const vip of vips) {
+        const service = services.find((svc) => svc.address === vip && svc.port === spec.service.port);
+        const perBackend = Object.fromEntries((service?.realServers ?? []).map((server) => [backendNames[server.address] ?? server.address, server.conns]));
+        record({ t, kind: 'ipvs', node, label, conns: service?.conns ?? 0, perBackend, inPkts: service?.inPkts ?? 0, outPkts: service?.outPkts ?? 0, ...(several ? { vip } : {}) });
+      }
       texts.push([node, text]);
     }
     return texts;
   };
 
   const watch = (ssh: Communicator, node: string, clock: NodeClock, onEvent: (event: TimelineEvent) => void) =>
-    watchBalancer(ssh, node, { interfaceName: spec.lab.interface, vip: spec.vip.address, instance: spec.vrrp.instance, seconds: plan.durationSeconds + 60, clock }, onEvent);
+    watchBalancer(ssh, node, { interfaceName: spec.lab.interface, vips, instances: vrrpInstances(spec).map((instance) => instance.name), seconds: plan.durationSeconds + 60, clock }, onEvent);
 
   try {
     await progress.step('watching the balancers', async () => {
@@ -157,9 +200,16 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
       for (const shell of shells.values()) await shell.execChecked('ipvsadm -Z');
       // The fault hits whoever is master now. With preemption that is the highest priority; with
       // nopreempt it is whichever balancer came up first, as VRRP intends.
-      const holder = [...probes].find(([, probe]) => probe.holdsVip)?.[0] ?? vrrp.master;
+      const holderOf = (vip: string) => [...probes].find(([, probe]) => probe.heldVips.includes(vip))?.[0];
+      const holder = holderOf(focusVip) ?? vrrp.master;
       if (holder !== vrrp.master) vrrp = { ...vrrp, master: holder, backup: vrrp.master };
+      if (spec.vrrpInstances) vrrp = { ...vrrp, instances: spec.vrrpInstances.map((instance) => runInstance(instance, holderOf(instance.vip.address) ?? instance.master)) };
       for (const [node, probe] of probes) {
+        if (several) {
+          for (const [instance, state] of Object.entries(probe.instanceStates ?? {})) record({ t: Date.now(), kind: 'vrrp-state', node, state, source: 'dump', instance });
+          for (const vip of probe.heldVips) record({ t: Date.now(), kind: 'vip', node, action: 'added', vip });
+          continue;
+        }
         record({ t: Date.now(), kind: 'vrrp-state', node, state: probe.keepalived ?? 'UNKNOWN', source: 'dump' });
         if (probe.holdsVip) record({ t: Date.now(), kind: 'vip', node, action: 'added' });
       }
@@ -214,7 +264,7 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
       const running = startLoad(
         paths,
         meta,
-        { host: spec.vip.address, port: spec.service.port, mode: plan.mode, connections: plan.connections, rate: plan.rate, durationSeconds: plan.durationSeconds, timeoutSeconds: 10 },
+        { host: spec.vip.address, ...(several ? { hosts: vips } : {}), port: spec.service.port, mode: plan.mode, connections, rate: plan.rate, durationSeconds: plan.durationSeconds, timeoutSeconds: 10 },
         record,
       );
       // A fault is stamped when its command ran on the node (see measure() for how the two are used).

@@ -5,19 +5,23 @@ import type { FaultExpectation } from '../checks/fault-expectation.js';
  * Checks and reports read only this, so they can be tested without a lab.
  */
 
+/**
+ * `vip` and `instance` are set only in a run on a spec with several VRRP instances: which VIP a
+ * request went to, which VIP moved, which instance changed state. Without them, the spec's one VIP.
+ */
 export type TimelineEvent =
-  | { t: number; kind: 'response'; backend: string; status: number; latencyMs: number; connection: number }
-  | { t: number; kind: 'request-failed'; error: string; connection: number }
+  | { t: number; kind: 'response'; backend: string; status: number; latencyMs: number; connection: number; vip?: string }
+  | { t: number; kind: 'request-failed'; error: string; connection: number; vip?: string }
   /**
    * t: by when it had taken effect on its node (the node's clock, read as its command returned);
    * startedAt: when that command began there; issuedAt: when the orchestrator sent it.
    */
   | { t: number; kind: 'fault'; action: 'inject' | 'revert'; fault: string; node: string; ok: boolean; detail?: string; issuedAt?: number; startedAt?: number }
   /** The VIP appeared on (added) or left (removed) a balancer's lab interface. */
-  | { t: number; kind: 'vip'; node: string; action: 'added' | 'removed' }
+  | { t: number; kind: 'vip'; node: string; action: 'added' | 'removed'; vip?: string }
   /** keepalived's own word on its VRRP state (from its log, or its state dump at the start). */
-  | { t: number; kind: 'vrrp-state'; node: string; state: string; source: 'journal' | 'dump' }
-  | { t: number; kind: 'ipvs'; node: string; label: string; conns: number; perBackend: Record<string, number>; inPkts: number; outPkts: number }
+  | { t: number; kind: 'vrrp-state'; node: string; state: string; source: 'journal' | 'dump'; instance?: string }
+  | { t: number; kind: 'ipvs'; node: string; label: string; conns: number; perBackend: Record<string, number>; inPkts: number; outPkts: number; vip?: string }
   | { t: number; kind: 'phase'; name: string }
   /** A node's VM killed, booted, frozen or thawed by a fault, through the lab's provider. */
   | { t: number; kind: 'power'; node: string; action: 'kill' | 'boot' | 'freeze' | 'thaw' };
@@ -31,6 +35,27 @@ export interface VrrpParameters {
   backup: string;
   /** The spec syncs IPVS connections to the backup (the zero-loss profile): no request may fail. */
   syncConnections?: boolean;
+  /**
+   * A spec with several VRRP instances: each one. Then master/backup/priorities above are those of
+   * the instance whose master the fault hits (its VIP is the one that moves).
+   */
+  instances?: RunInstance[];
+}
+
+export interface RunInstance {
+  name: string;
+  vip: string;
+  /** By balancer name, highest first. */
+  priorities: Record<string, number>;
+  master: string;
+  backup: string;
+}
+
+export interface RequestCounts {
+  sent: number;
+  answered: number;
+  failed: number;
+  unfinished: number;
 }
 
 export interface LoadSummary {
@@ -45,6 +70,8 @@ export interface LoadSummary {
   unfinished: number;
   requestsPerSecond: number;
   latencyMs: { p50: number; p99: number; max: number };
+  /** With several VIPs: each VIP's own counts. */
+  perVip?: Record<string, RequestCounts>;
 }
 
 export type LoadMode = 'keep-alive' | 'new-connection';

@@ -4,7 +4,7 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import { LabError } from '../errors.js';
 import { labSpecSchema, type LabSpecDocument } from './schema.js';
 import { checkSemantics, type SpecProblem } from './semantics.js';
-import type { IpvsTuning, LabSpec, LabNode } from './types.js';
+import type { IpvsTuning, LabSpec, LabNode, VrrpInstance } from './types.js';
 
 /** Loads, validates and normalises a lab spec file. All problems are reported at once, each with its line. */
 export function loadSpec(file: string, overrides: { name?: string } = {}): LabSpec {
@@ -74,30 +74,47 @@ function offsetOf(doc: Document, keyPath: readonly string[]): number | undefined
 function normalise(data: LabSpecDocument, sourcePath: string): LabSpec {
   const [labSubnet, labPrefix] = data.networks.lab.subnet.split('/') as [string, string];
   const [managementSubnet, managementPrefix] = data.networks.management.subnet.split('/') as [string, string];
-  const [vipAddress, vipPrefix] = data.vip.split('/') as [string, string | undefined];
+  const vipOf = (text: string) => {
+    const [address, prefix] = text.split('/') as [string, string | undefined];
+    return { address, prefix: prefix === undefined ? Number(labPrefix) : Number(prefix) };
+  };
+  const { vrrp } = data;
+  const instances = vrrp.instances?.map((instance): VrrpInstance => {
+    const ranked = Object.entries(instance.priorities).sort(([, a], [, b]) => b - a);
+    return { name: instance.name, virtualRouterId: instance.virtual_router_id, vip: vipOf(instance.vip), priorities: Object.fromEntries(ranked), master: ranked[0]?.[0] ?? '' };
+  });
+  // With several instances, the first one stands for the spec's VIP and each balancer's state.
+  const first = instances?.[0];
   const nodes: LabNode[] = Object.entries(data.nodes).map(([name, node]) =>
     node.role === 'balancer'
-      ? { name, role: 'balancer', address: node.address, vrrp: { state: node.vrrp_state, priority: node.priority } }
+      ? {
+          name,
+          role: 'balancer',
+          address: node.address,
+          vrrp: first
+            ? { state: first.master === name ? 'MASTER' : 'BACKUP', priority: first.priorities[name] ?? 0 }
+            : { state: node.vrrp_state ?? 'BACKUP', priority: node.priority ?? 0 },
+        }
       : { name, role: 'backend', address: node.address },
   );
-  const { vrrp } = data;
   return {
     name: data.name,
     sourcePath,
     lab: { subnet: labSubnet, prefix: Number(labPrefix), client: data.networks.lab.client, interface: data.networks.lab.interface },
     management: { subnet: managementSubnet, prefix: Number(managementPrefix) },
-    vip: { address: vipAddress, prefix: vipPrefix === undefined ? Number(labPrefix) : Number(vipPrefix) },
+    vip: first ? first.vip : vipOf(data.vip ?? ''),
     service: data.service,
     vrrp: {
       version: vrrp.version,
-      instance: vrrp.instance,
-      virtualRouterId: vrrp.virtual_router_id,
+      instance: first ? first.name : (vrrp.instance ?? ''),
+      virtualRouterId: first ? first.virtualRouterId : (vrrp.virtual_router_id ?? 0),
       advertInt: vrrp.advert_int,
       auth: vrrp.auth_pass === undefined ? undefined : { type: vrrp.auth_type ?? 'PASS', pass: vrrp.auth_pass },
       preempt: vrrp.preempt,
       check: vrrp.check,
       templatePath: vrrp.template === undefined ? undefined : path.resolve(path.dirname(sourcePath), vrrp.template),
     },
+    ...(instances ? { vrrpInstances: instances } : {}),
     ipvs: data.ipvs === undefined ? undefined : normaliseIpvs(data.ipvs),
     nodes,
     memoryMb: data.resources.memory_mb,

@@ -7,8 +7,9 @@ const name = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'must start with a lette
 const balancerNode = z.strictObject({
   role: z.literal('balancer'),
   address: z.string(),
-  vrrp_state: z.enum(['MASTER', 'BACKUP']),
-  priority: z.number().int().min(1).max(255),
+  // Required unless vrrp.instances gives each instance's priorities (checked in semantics.ts).
+  vrrp_state: z.enum(['MASTER', 'BACKUP']).optional(),
+  priority: z.number().int().min(1).max(255).optional(),
 });
 
 const backendNode = z.strictObject({
@@ -28,6 +29,14 @@ const ipvs = z.strictObject({
   sysctls: z.record(z.string(), z.union([z.number().int().min(0), z.array(z.number().int().min(0)).min(1).max(2)])).optional(),
 });
 
+/** One VRRP instance of a spec with several (three active balancers): its VIP and each balancer's priority. */
+const vrrpInstance = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be a keepalived instance name such as VI_1'),
+  virtual_router_id: z.number().int().min(1).max(255),
+  vip: z.string(),
+  priorities: z.record(name, z.number().int().min(1).max(254)),
+});
+
 export const labSpecSchema = z.strictObject({
   name,
   networks: z.strictObject({
@@ -38,7 +47,8 @@ export const labSpecSchema = z.strictObject({
     }),
     management: z.strictObject({ subnet: z.string() }),
   }),
-  vip: z.string(),
+  // One VIP (the seed), or none here and one per entry of vrrp.instances.
+  vip: z.string().optional(),
   service: z.strictObject({
     protocol: z.enum(['tcp']),
     port: z.number().int().min(1).max(65535),
@@ -48,8 +58,10 @@ export const labSpecSchema = z.strictObject({
   vrrp: z.strictObject({
     /** 3: RFC 5798, advert_int in centiseconds and no authentication; 2 (keepalived's default) when left out. */
     version: z.union([z.literal(2), z.literal(3)], { error: 'must be 2 or 3' }).optional(),
-    instance: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be a keepalived instance name such as VI_1'),
-    virtual_router_id: z.number().int().min(1).max(255),
+    instance: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be a keepalived instance name such as VI_1').optional(),
+    virtual_router_id: z.number().int().min(1).max(255).optional(),
+    /** Several VRRP instances instead of instance + virtual_router_id + vip: each balancer MASTER of one (homework Q3). */
+    instances: z.array(vrrpInstance).min(1).max(16).optional(),
     advert_int: z.number().positive().max(255),
     auth_type: z.enum(['PASS', 'AH']).optional(),
     auth_pass: z.string().min(1).optional(),

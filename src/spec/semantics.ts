@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { LabSpecDocument } from './schema.js';
+import { checkInstances } from './instance-semantics.js';
 import { checkTuning } from './tuning-semantics.js';
 import { cidrContains, isNetworkOrBroadcast, parseCidr, parseIpv4, type Cidr } from './ipv4.js';
 
@@ -39,9 +40,7 @@ export function checkSemantics(spec: LabSpecDocument, specDir: string): SpecProb
   };
 
   hostAddress(spec.networks.lab.client, ['networks', 'lab', 'client'], 'the client');
-  const [vipText, vipPrefix] = spec.vip.split('/');
-  if (vipPrefix !== undefined && !/^(\d|[12]\d|3[0-2])$/.test(vipPrefix)) problem(['vip'], `"/${vipPrefix}" is not a prefix length`);
-  else hostAddress(vipText ?? '', ['vip'], 'the VIP');
+  problems.push(...checkInstances(spec, hostAddress));
 
   const entries = Object.entries(spec.nodes);
   for (const [name, node] of entries) hostAddress(node.address, ['nodes', name, 'address'], name);

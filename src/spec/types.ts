@@ -45,10 +45,46 @@ export interface LabSpec {
     /** Absolute path of a keepalived.conf template, when the spec names one. */
     templatePath?: string;
   };
+  /**
+   * Only for a spec with several VRRP instances (vrrp.instances: three active balancers). Then
+   * `vip`, `vrrp.instance`, `vrrp.virtualRouterId` and each balancer's `vrrp` describe the first
+   * instance. Read every instance through vrrpInstances(spec).
+   */
+  vrrpInstances?: VrrpInstance[];
   /** Balancer-side IPVS settings; absent in the seed. */
   ipvs?: IpvsTuning;
   nodes: LabNode[];
   memoryMb: number;
+}
+
+/** One VRRP instance: a VIP, its router id and every balancer's priority; the highest is its master. */
+export interface VrrpInstance {
+  name: string;
+  virtualRouterId: number;
+  vip: { address: string; prefix: number };
+  /** By balancer name, highest first. */
+  priorities: Record<string, number>;
+  master: string;
+}
+
+/** The spec's VRRP instances: its list, or the seed's one instance made of vip, vrrp and the balancers' priorities. */
+export function vrrpInstances(spec: LabSpec): VrrpInstance[] {
+  if (spec.vrrpInstances) return spec.vrrpInstances;
+  const ranked = [...balancers(spec)].sort((a, b) => (b.vrrp?.priority ?? 0) - (a.vrrp?.priority ?? 0));
+  return [
+    {
+      name: spec.vrrp.instance,
+      virtualRouterId: spec.vrrp.virtualRouterId,
+      vip: spec.vip,
+      priorities: Object.fromEntries(ranked.map((node) => [node.name, node.vrrp?.priority ?? 0])),
+      master: ranked[0]?.name ?? '',
+    },
+  ];
+}
+
+/** Every VIP of the spec, in instance order. */
+export function vipAddresses(spec: LabSpec): string[] {
+  return vrrpInstances(spec).map((instance) => instance.vip.address);
 }
 
 export interface IpvsTuning {

@@ -122,7 +122,7 @@ describe('failover of the seed lab under load (acceptance)', function () {
       const backup = sessions.get('balancer2')!;
       const seen: string[] = [];
       let lastChangeAt: number | undefined;
-      const watcher = watchBalancer(backup, 'balancer2', { interfaceName: spec.lab.interface, vip: spec.vip.address, instance: spec.vrrp.instance, seconds: 60, clock: await readNodeClock(backup) }, (event) => {
+      const watcher = watchBalancer(backup, 'balancer2', { interfaceName: spec.lab.interface, vips: [spec.vip.address], instances: [spec.vrrp.instance], seconds: 60, clock: await readNodeClock(backup) }, (event) => {
         if (event.kind !== 'vrrp-state') return;
         seen.push(event.state);
         lastChangeAt = Date.now();

@@ -64,28 +64,46 @@ describe('vagrant provider with real Vagrant, no VirtualBox (acceptance)', funct
     expect(nodes[0]?.identityFile).to.equal('/tmp/failover lab keys/balancer1/private_key');
   });
 
-  it('Vagrant uses the machines, addresses and provisioning of the uml lab', async () => {
+  /** What the Vagrantfile makes of a spec equals what the TypeScript side and the uml lab make of it. */
+  const consistentWith = async (specPath: string, files: string) => {
+    const labSpec = loadSpec(specPath);
     const dump = path.join(scratch, 'plan.json');
-    const result = await vagrant(project({ planDump: dump }), ['validate', '-p']);
+    const result = await vagrant(project({ specPath, nodeFiles: files, planDump: dump }), ['validate', '-p']);
     expect(result.code, result.stderr).to.equal(0);
     const plan = JSON.parse(readFileSync(dump, 'utf8')) as { remoteDir: string; machines: Record<string, string | number>[] };
 
     // What the TypeScript side expects of the Vagrantfile.
-    const expected = vagrantMachinePlan(spec);
+    const expected = vagrantMachinePlan(labSpec);
     expect(plan.machines.map(({ name, role, address, interface: iface, memoryMb, box }) => ({ name, role, address, interface: iface, memoryMb, box }))).to.deep.equal(expected);
     expect(plan.remoteDir).to.equal(remoteProvisionDir);
 
     // The uml lab: the same nodes, and each node provisioned with the same files and command.
-    const uml = sandboxPlan({ spec, paths: labPaths('consistency', scratch), boxImage: '/nonexistent', publicKeyBlob: 'AAAA', hostKeys: new Map() });
+    const uml = sandboxPlan({ spec: labSpec, paths: labPaths('consistency', scratch), boxImage: '/nonexistent', publicKeyBlob: 'AAAA', hostKeys: new Map() });
     expect(plan.machines.map((machine) => machine.name)).to.deep.equal(uml.nodes.map((node) => node.name));
     for (const machine of plan.machines) {
-      const node = spec.nodes.find((candidate) => candidate.name === machine.name)!;
+      const node = labSpec.nodes.find((candidate) => candidate.name === machine.name)!;
       expect(machine.address).to.equal(node.address);
       expect(machine.provisionCommand).to.equal(provisionCommand(node.role));
       const uploaded = readFolder(String(machine.nodeFiles));
-      expect(uploaded).to.deep.equal(provisionBundle(renderNodeFiles(spec, node))); // what the uml provider uploads over SSH
+      expect(uploaded).to.deep.equal(provisionBundle(renderNodeFiles(labSpec, node))); // what the uml provider uploads over SSH
       expect(uploaded['common.sh']).to.equal(readFileSync(path.join(repoRoot, 'provision', 'common.sh'), 'utf8'));
     }
+    return plan;
+  };
+
+  it('Vagrant uses the machines, addresses and provisioning of the uml lab', async () => {
+    await consistentWith(seedSpecPath, nodeFiles);
+  });
+
+  it('and so for the three active balancers (lab/three-active.yaml): five machines, three VIPs on each backend', async () => {
+    const threeActive = path.join(repoRoot, 'lab', 'three-active.yaml');
+    const files = path.join(scratch, 'three-active-files');
+    const render = await runCli(['render', '--spec', threeActive, '--out', files]);
+    expect(render.code, render.stderr).to.equal(0);
+    const plan = await consistentWith(threeActive, files);
+    expect(plan.machines.map((machine) => machine.name)).to.deep.equal(['balancer1', 'balancer2', 'balancer3', 'backend1', 'backend2']);
+    expect(readFileSync(path.join(files, 'backend1', 'node.env'), 'utf8')).to.include("VIPS='172.28.128.200 172.28.128.201 172.28.128.202'");
+    expect(readFileSync(path.join(files, 'balancer3', 'keepalived.conf'), 'utf8').match(/^vrrp_instance /gm)).to.have.length(3);
   });
 });
 

@@ -49,7 +49,7 @@ describe('rendering node configuration', () => {
 
   it('writes node.env as shell-safe assignments', () => {
     const env = renderNodeEnv(spec, findNode(spec, 'backend1')!);
-    expect(env).to.include("NODE_NAME='backend1'\n").and.to.include("VIP='172.28.128.200'\n").and.to.include("NODE_ROLE='backend'\n");
+    expect(env).to.include("NODE_NAME='backend1'\n").and.to.include("VIPS='172.28.128.200'\n").and.to.include("NODE_ROLE='backend'\n");
   });
 
   it('gives balancers keepalived.conf and ipvs.rules, backends only node.env', () => {

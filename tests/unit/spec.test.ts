@@ -1,18 +1,11 @@
 import { expect } from 'chai';
 import { LabError } from '../../src/errors.js';
-import { loadSpec, parseSpec } from '../../src/spec/load.js';
+import { loadSpec } from '../../src/spec/load.js';
 import { balancers, backends } from '../../src/spec/types.js';
 import { seedSpecPath, seedText, tempFile } from '../helpers.js';
+import { specRejection } from './spec-error.js';
 
-function specError(text: string): LabError {
-  try {
-    parseSpec(text, '/labs/broken.yaml');
-  } catch (error) {
-    expect(error).to.be.instanceOf(LabError);
-    return error as LabError;
-  }
-  throw new Error('the spec was accepted');
-}
+const specError = specRejection;
 
 describe('lab spec', () => {
   it('loads the seed lab of the homework', () => {

@@ -1,24 +1,16 @@
 import { expect } from 'chai';
-import { LabError } from '../../src/errors.js';
 import { renderAllNodeFiles } from '../../src/render/bundle.js';
 import { renderKeepalivedConf } from '../../src/render/keepalived.js';
 import { renderNodeEnv } from '../../src/render/node-env.js';
 import { vrrpParameters } from '../../src/scenario/run.js';
-import { loadSpec, parseSpec } from '../../src/spec/load.js';
+import { loadSpec } from '../../src/spec/load.js';
 import { findNode } from '../../src/spec/types.js';
 import { seedSpecPath, seedText } from '../helpers.js';
+import { specRejection } from './spec-error.js';
 
 const zeroLossPath = seedSpecPath.replace(/seed\.yaml$/, 'zero-loss.yaml');
 
-function specError(text: string): string {
-  try {
-    parseSpec(text, '/labs/broken.yaml');
-  } catch (error) {
-    expect(error).to.be.instanceOf(LabError);
-    return (error as LabError).message;
-  }
-  throw new Error('the spec was accepted');
-}
+const specError = (text: string): string => specRejection(text).message;
 
 const lineOf = (text: string, needle: string) => text.split('\n').findIndex((line) => line.includes(needle)) + 1;
 

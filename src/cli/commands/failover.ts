@@ -7,7 +7,7 @@ import { writeFaultIndex } from '../../report/fault-index.js';
 import { reportsDir } from '../../report/write.js';
 import { defaultFaultName, faultCatalogue, faultNamed } from '../../scenario/faults/catalogue.js';
 import { runFailover, type FailoverRun } from '../../scenario/failover.js';
-import { faultScenario, seedScenario, type ScenarioPlan } from '../../scenario/run.js';
+import { checkFaultFits, faultScenario, multiInstanceFaults, seedScenario, type ScenarioPlan } from '../../scenario/run.js';
 import type { LoadMode } from '../../scenario/timeline.js';
 import { createProgress, type Progress } from '../../util/progress.js';
 import type { CommandLine } from '../command-line.js';
@@ -22,9 +22,13 @@ export async function failover(cli: CommandLine): Promise<number> {
     throw new LabError('USAGE', `--mode must be new-connection or keep-alive, not "${mode}"`);
   }
   const faultName = cli.options.fault ?? defaultFaultName;
-  const names = faultName === 'all' ? faultCatalogue.map((fault) => fault.name) : [faultNamed(faultName).name];
   if (faultName === 'all' && cli.options.node) throw new LabError('USAGE', '--node goes with one --fault, not with --fault all (each fault has its own target)');
   const labSpec = await labSpecOf(cli);
+  // A lab of several VRRP instances runs the faults that move one VIP (see multiInstanceFaults).
+  const names = faultName === 'all'
+    ? faultCatalogue.map((fault) => fault.name).filter((name) => !labSpec.vrrpInstances || (multiInstanceFaults as readonly string[]).includes(name))
+    : [faultNamed(faultName).name];
+  for (const name of names) checkFaultFits(name, labSpec, cli.options.node);
   const paths = labPaths(labSpec.name);
   const running = readLabMeta(paths);
   const meta = running?.readyAt && (await labRunning(paths, running)) ? running : (await upLab(labSpec, progress, announcedProvider(cli, labSpec, progress))).meta;

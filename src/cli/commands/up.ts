@@ -1,5 +1,6 @@
 import { labPaths, readLabMeta } from '../../lab/state.js';
 import { removeHalfBuiltLab, upLab } from '../../lab/up.js';
+import { vipAddresses } from '../../spec/types.js';
 import { createProgress, formatSeconds } from '../../util/progress.js';
 import type { CommandLine } from '../command-line.js';
 import { labSpecOf } from '../lab-spec.js';
@@ -22,7 +23,8 @@ export async function up(cli: CommandLine): Promise<number> {
   process.once('SIGINT', onInterrupt);
   process.once('SIGTERM', onInterrupt);
   const result = await upLab(labSpec, progress, chosen);
-  progress.info(`lab ${labSpec.name} is ${result.created ? 'up' : 'still up'} after ${formatSeconds(Date.now() - started)}: http://${labSpec.vip.address}:${labSpec.service.port}/ inside the lab`);
+  const urls = vipAddresses(labSpec).map((vip) => `http://${vip}:${labSpec.service.port}/`);
+  progress.info(`lab ${labSpec.name} is ${result.created ? 'up' : 'still up'} after ${formatSeconds(Date.now() - started)}: ${urls.join(', ')} inside the lab`);
   progress.info('next: npm run lab:status, npm run lab:ssh -- balancer1, npm test');
   return 0;
 }

@@ -1,3 +1,4 @@
+import { focusView } from '../../checks/instance-view.js';
 import { vipHolderSpans } from '../../checks/vip-holders.js';
 import type { TimelineEvent } from '../../scenario/timeline.js';
 import type { RunRecord } from '../run-record.js';
@@ -31,6 +32,8 @@ export interface ChartData {
 
 export function chartData(record: RunRecord, bucketSeconds = 1): ChartData {
   const { events, measures } = record;
+  // Several VIPs: the lanes show the VIP the fault moves (and its instance); the rates, every request.
+  const focusEvents = focusView(record).events;
   const origin = measures.loadStart;
   const rel = (t: number) => Math.round(t - origin) / 1000;
   const faultEvents = events.filter((event) => event.kind === 'fault');
@@ -64,8 +67,8 @@ export function chartData(record: RunRecord, bucketSeconds = 1): ChartData {
       { label: 'failed requests/s', kind: 'failed', values: perSecond(failedKey) },
     ],
     balancers,
-    vipHolders: vipHolderSpans(events, end).map((span) => ({ from: rel(span.from), to: rel(span.to), holders: span.holders })),
-    vrrpStates: balancers.flatMap((node) => stateSpans(events, node, end).map((span) => ({ node, state: span.state, from: rel(span.from), to: rel(span.to) }))),
+    vipHolders: vipHolderSpans(focusEvents, end).map((span) => ({ from: rel(span.from), to: rel(span.to), holders: span.holders })),
+    vrrpStates: balancers.flatMap((node) => stateSpans(focusEvents, node, end).map((span) => ({ node, state: span.state, from: rel(span.from), to: rel(span.to) }))),
     faults: faultEvents.map((event) => ({
       t: rel(event.t),
       action: event.action,
