@@ -1,6 +1,6 @@
-import { asExpected, measure, type CheckResult, type FailoverMeasures } from '../checks/failover-checks.js';
-import { instanceView } from '../checks/instance-view.js';
+import { asExpected, type CheckResult, type FailoverMeasures } from '../checks/failover-checks.js';
 import type { ScenarioResult, TimelineEvent } from '../scenario/timeline.js';
+import { vipRowCells, vipRowHeader, vipRows } from './vip-rows.js';
 
 /** The human side of a run: Markdown that reads as well in a terminal as in a browser. */
 export function renderSummary(result: ScenarioResult, checks: CheckResult[], m: FailoverMeasures): string {
@@ -41,23 +41,16 @@ export function renderSummary(result: ScenarioResult, checks: CheckResult[], m: 
   return `${lines.join('\n')}\n`;
 }
 
-/** Several VIPs: each one's figures, the moved one first noted as such. */
+/** Several VIPs: each one's figures. */
 function vipTable(result: ScenarioResult): string[] {
-  const instances = result.vrrp.instances;
-  if (!instances) return [];
-  const rows = instances.map((instance) => {
-    const view = instanceView(result, instance);
-    const m = measure(view);
-    const moved = instance.master === result.vrrp.master;
-    const takeover = moved ? (m.failoverSeconds === undefined ? 'never' : `${instance.backup} after ${m.failoverSeconds.toFixed(2)} s`) : 'stays';
-    const failback = moved ? (m.failbackSeconds === undefined ? 'none' : `${m.failbackSeconds.toFixed(2)} s`) : '-';
-    return `| ${instance.vip} | ${instance.name} | ${instance.master} | ${takeover} | ${failback} | ${m.outageSeconds.toFixed(2)} s | ${view.load.sent} | ${view.load.failed} |`;
-  });
-  return ['## Each VIP', '', '| VIP | instance | master | during the fault | failback | longest gap | sent | failed |', '|---|---|---|---|---|---|---|---|', ...rows, ''];
+  const rows = vipRows(result);
+  if (rows.length === 0) return [];
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return ['## Each VIP', '', line(vipRowHeader), line(vipRowHeader.map(() => '---')), ...rows.map((row) => line(vipRowCells(row))), ''];
 }
 
 /** Says when a verdict is the fault's expected effect, so a FAIL that should happen reads as such. */
-function expectedNote(check: CheckResult): string {
+export function expectedNote(check: CheckResult): string {
   if (check.expected === 'fail') return check.pass ? ' (expected FAIL: the fault did not show)' : ' (expected: the fault makes this fail)';
   if (check.expected === 'either') return ' (either verdict fits this fault: reported, not judged)';
   return '';

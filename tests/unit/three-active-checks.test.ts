@@ -6,6 +6,10 @@ import { asExpected } from '../../src/checks/failover-checks.js';
 import { faultChecks } from '../../src/checks/fault-checks.js';
 import { instanceView } from '../../src/checks/instance-view.js';
 import { judgeRun } from '../../src/checks/judge.js';
+import { loadReportAssets } from '../../src/report/html/assets.js';
+import { chartData } from '../../src/report/html/chart-data.js';
+import { renderRunReport } from '../../src/report/html/run-report.js';
+import { runRecord } from '../../src/report/run-record.js';
 import { renderSummary } from '../../src/report/summary.js';
 import type { ScenarioResult, TimelineEvent } from '../../src/scenario/timeline.js';
 import { fixture, repoRoot } from '../helpers.js';
@@ -87,5 +91,27 @@ describe('three active balancers: checks over N balancers on a recorded run', ()
     expect(summary).to.match(/\| 172\.28\.128\.200 \| VI_1 \| balancer1 \| balancer2 after \d\.\d\d s \| \d\.\d\d s \|/);
     expect(summary).to.match(/\| 172\.28\.128\.202 \| VI_3 \| balancer3 \| stays \| - \|/);
     expect(summary).to.include('balancer1 holds 172.28.128.200').and.to.include('keepalived VI_1 enters FAULT');
+  });
+
+  it('shows each VIP in report.html too; its chart bands follow the VIP the fault moves', () => {
+    const result = recorded();
+    const { checks, measures } = judgeRun(result);
+    const record = runRecord(result, checks, measures);
+    const html = renderRunReport(record, loadReportAssets());
+    expect(html).to.include('<h2>Each VIP</h2>').and.to.match(/<td>172\.28\.128\.201<\/td><td>VI_2<\/td><td>balancer2<\/td><td>stays<\/td>/);
+    expect(html).to.include('Bands: who holds 172.28.128.200, the VIP the fault moves');
+    const bands = chartData(record).vipHolders.map((span) => span.holders.join('+'));
+    expect(bands).to.include('balancer2').and.not.to.include('balancer3');
+  });
+});
+
+describe('report.html of a fault whose expected effect is a FAIL', () => {
+  it('says PASS when every check saw what the fault should make (vrrp-partition: the split brain)', () => {
+    const result = JSON.parse(gunzipSync(readFileSync(path.join(repoRoot, 'tests', 'fixtures', 'faults', 'vrrp-partition.json.gz'))).toString('utf8')) as ScenarioResult;
+    const { checks, measures } = judgeRun(result);
+    expect(checks.find((check) => check.id === 'split-brain')).to.include({ pass: false, expected: 'fail' });
+    const html = renderRunReport(runRecord(result, checks, measures), loadReportAssets());
+    expect(html).to.match(/Verdict: <span class="pass">PASS<\/span> \(\d+\/\d+ checks as the fault should make them\)/);
+    expect(html).to.include('<span class="fail">FAIL</span> (expected: the fault makes this fail)');
   });
 });

@@ -1,6 +1,8 @@
-import type { CheckResult } from '../../checks/failover-checks.js';
+import { asExpected, type CheckResult } from '../../checks/failover-checks.js';
+import { focusInstance } from '../../checks/instance-view.js';
 import type { RunRecord } from '../run-record.js';
-import { timelineLines } from '../summary.js';
+import { expectedNote, timelineLines } from '../summary.js';
+import { vipRowCells, vipRowHeader, vipRows } from '../vip-rows.js';
 import type { ReportAssets } from './assets.js';
 import { chartData } from './chart-data.js';
 import { escapeHtml, jsonForScript, scriptText } from './escape.js';
@@ -8,16 +10,21 @@ import { htmlPage, verdictHtml } from './page.js';
 
 /** report.html of one run: a pure function of its recorded result and the inlined assets. */
 export function renderRunReport(record: RunRecord, assets: ReportAssets): string {
-  const passed = record.checks.filter((check) => check.pass).length;
+  // A FAIL the fault is expected to cause (a split brain under a VRRP partition) is what it should show.
+  const passed = record.checks.filter(asExpected).length;
   const allPass = passed === record.checks.length;
+  const focus = record.vrrp.instances ? focusInstance(record) : undefined;
   const title = `Failover run ${record.runId}`;
   const body = [
     `<h1>${escapeHtml(title)}</h1>`,
     `<p>Lab <b>${escapeHtml(record.lab)}</b> — ${escapeHtml(record.scenario)}.</p>`,
-    `<p>Verdict: ${verdictHtml(allPass)} (${passed}/${record.checks.length} checks)</p>`,
+    `<p>Verdict: ${verdictHtml(allPass)} (${passed}/${record.checks.length} checks${record.checks.some((check) => check.expected) ? ' as the fault should make them' : ''})</p>`,
     figuresHtml(record),
+    vipsHtml(record),
     '<h2>Answers and failures over time</h2>',
-    '<p class="muted">Bands: who holds the VIP. Lanes above the plot: each balancer\'s keepalived state. Dashed lines: the fault and its revert.</p>',
+    focus
+      ? `<p class="muted">Answers and failures over all ${record.vrrp.instances?.length} VIPs. Bands: who holds ${escapeHtml(focus.vip)}, the VIP the fault moves. Lanes above the plot: each balancer's keepalived state in ${escapeHtml(focus.name)}. Dashed lines: the fault and its revert.</p>`
+      : '<p class="muted">Bands: who holds the VIP. Lanes above the plot: each balancer\'s keepalived state. Dashed lines: the fault and its revert.</p>',
     '<div id="chart"></div>',
     '<div id="chart-legend" class="legend"></div>',
     '<h2>Checks</h2>',
@@ -48,12 +55,20 @@ function figuresHtml({ measures: m, load, vrrp }: RunRecord): string {
   return `<table>${rows.map(([name, value]) => `<tr><th>${escapeHtml(name)}</th><td>${escapeHtml(value)}</td></tr>`).join('')}</table>`;
 }
 
+/** Several VIPs: a row each (who held it during the fault, its gap, its requests). */
+function vipsHtml(record: RunRecord): string {
+  const rows = vipRows(record);
+  if (rows.length === 0) return '';
+  const cells = (values: string[], tag: 'th' | 'td') => `<tr>${values.map((value) => `<${tag}>${escapeHtml(value)}</${tag}>`).join('')}</tr>`;
+  return ['<h2>Each VIP</h2>', `<table>${cells(vipRowHeader, 'th')}${rows.map((row) => cells(vipRowCells(row), 'td')).join('')}</table>`].join('\n');
+}
+
 function checksHtml(checks: CheckResult[]): string {
   const rows = checks.map((check) => {
     const parts = check.parts?.length
       ? `<ul>${check.parts.map((part) => `<li>${verdictHtml(part.pass)} ${escapeHtml(part.name)}: ${escapeHtml(part.detail)}</li>`).join('')}</ul>`
       : '';
-    return `<tr><td>${verdictHtml(check.pass)}</td><td>${escapeHtml(check.title)}</td><td>${escapeHtml(check.reason)}${parts}</td></tr>`;
+    return `<tr><td>${verdictHtml(check.pass)}${escapeHtml(expectedNote(check))}</td><td>${escapeHtml(check.title)}</td><td>${escapeHtml(check.reason)}${parts}</td></tr>`;
   });
   return `<table><tr><th>verdict</th><th>check</th><th>reason and figures</th></tr>${rows.join('')}</table>`;
 }
