@@ -1,6 +1,7 @@
 import { LabError } from '../errors.js';
 import { cidrContains, formatIpv4, isNetworkOrBroadcast, parseCidr, parseIpv4 } from '../spec/ipv4.js';
-import { seedScenario, type ScenarioPlan } from '../scenario/run.js';
+import { linkDownExpectation } from '../checks/fault-expectation.js';
+import { seedScenario, vrrpParameters, type ScenarioPlan } from '../scenario/run.js';
 import type { LabNode, LabSpec } from '../spec/types.js';
 import type { RoleAssignment } from './roles.js';
 import type { StaticResult } from './static-stage.js';
@@ -19,8 +20,12 @@ export interface SubmissionLab {
  * checker cycles (keepalived's default delay_loop is 60 s) are reported as no answers after failback.
  */
 const MAX_CHECKER_WAIT_SECONDS = 20;
-/** Seconds of answers to see after the checkers' recovery bound. */
+/** Seconds of answers to see after the checkers' recovery bound, or after the failback bound. */
 const ANSWERS_AFTER_RECOVERY_SECONDS = 2;
+/** Load before the fault: ~400 answers at the grading rate, to judge the balance by. */
+const GRADING_BEFORE_FAULT_SECONDS = 4;
+/** IPVS's counters, as ipvsadm shows them, are summed by its 2-s estimator. */
+const IPVS_ESTIMATOR_SECONDS = 2;
 
 /** Management networks to choose from when the student's own network overlaps the seed's. */
 const MANAGEMENT_CANDIDATES = ['10.99.0.0/24', '10.199.0.0/24', '192.168.199.0/24'];
@@ -85,22 +90,34 @@ export function labSpecFromSubmission(seed: LabSpec, result: StaticResult, labNa
  * min(cores - 1, cores / jobs)) where lab:failover's gets the machine, and at 200 requests/s two
  * such labs on two cores starved their balancers (seen: the seed's `systemctl status nginx`
  * track_script outlasting its 2-s interval, so correct configs went to FAULT by themselves).
+ * Its phases are as long as the submission's own VRRP timing needs, not the seed's fixed ones: a
+ * grader runs hundreds of them, and a student's longer advert_int needs longer phases.
  */
-const gradingScenario: ScenarioPlan = { ...seedScenario, rate: seedScenario.rate / 2 };
+export function gradingScenario(spec: LabSpec): ScenarioPlan {
+  const expectation = linkDownExpectation(vrrpParameters(spec));
+  const takeoverBound = expectation.takeover?.bound ?? 0;
+  const faultAt = GRADING_BEFORE_FAULT_SECONDS;
+  // The takeover, then IPVS's 2-s estimator for the backup's counters, and a second of its traffic.
+  const revertAt = faultAt + Math.ceil(takeoverBound + IPVS_ESTIMATOR_SECONDS + 1);
+  // The failback, then answers through the master again (the balance after the revert).
+  const durationSeconds = revertAt + Math.ceil(expectation.failback.bound + ANSWERS_AFTER_RECOVERY_SECONDS);
+  return { ...seedScenario, rate: seedScenario.rate / 2, faultAt, revertAt, durationSeconds };
+}
 
 /**
- * The seed scenario, with the load kept on after the revert until a returning master's own health
- * checkers can have re-added the real servers they dropped while its link was down (keepalived
- * checks again only after delay_loop): until then it holds the VIP with no real server to send to.
+ * The grading scenario, with the load kept on after the revert until a returning master's own
+ * health checkers can have re-added the real servers they dropped while its link was down
+ * (keepalived checks again only after delay_loop): until then it holds the VIP with no real server.
  */
 function gradingPlan(result: StaticResult, spec: LabSpec, notes: string[]): ScenarioPlan {
-  if (spec.service.ipvs !== 'keepalived') return gradingScenario;
+  const plan = gradingScenario(spec);
+  if (spec.service.ipvs !== 'keepalived') return plan;
   const recovery = Math.max(0, ...result.roles.flatMap((role) => role.config.config.virtualServers.flatMap((server) => server.realServers.map((real) => real.recoverySeconds ?? 0))));
-  const seedAfterRevert = gradingScenario.durationSeconds - gradingScenario.revertAt;
-  const afterRevert = Math.max(seedAfterRevert, Math.min(recovery, MAX_CHECKER_WAIT_SECONDS) + ANSWERS_AFTER_RECOVERY_SECONDS);
-  if (afterRevert === seedAfterRevert) return gradingScenario;
-  notes.push(`the load runs ${afterRevert} s after the link returns (the seed's scenario: ${seedAfterRevert} s): the health checkers re-add real servers within delay_loop + connect_timeout = ${recovery} s${recovery > MAX_CHECKER_WAIT_SECONDS ? `, of which the grader waits ${MAX_CHECKER_WAIT_SECONDS} s` : ''}`);
-  return { ...gradingScenario, durationSeconds: gradingScenario.revertAt + afterRevert };
+  const plainAfterRevert = plan.durationSeconds - plan.revertAt;
+  const afterRevert = Math.max(plainAfterRevert, Math.min(recovery, MAX_CHECKER_WAIT_SECONDS) + ANSWERS_AFTER_RECOVERY_SECONDS);
+  if (afterRevert === plainAfterRevert) return plan;
+  notes.push(`the load runs ${afterRevert} s after the link returns (without health checkers: ${plainAfterRevert} s): the health checkers re-add real servers within delay_loop + connect_timeout = ${recovery} s${recovery > MAX_CHECKER_WAIT_SECONDS ? `, of which the grader waits ${MAX_CHECKER_WAIT_SECONDS} s` : ''}`);
+  return { ...plan, durationSeconds: plan.revertAt + afterRevert };
 }
 
 function roleOf(roles: RoleAssignment[], balancer: 'balancer1' | 'balancer2'): RoleAssignment | undefined {

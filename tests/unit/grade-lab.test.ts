@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import path from 'node:path';
 import { ownFaults } from '../../src/checks/own-faults.js';
 import { gradeFromResults } from '../../src/grade/grade-from-results.js';
-import { labSpecFromSubmission } from '../../src/grade/lab-spec.js';
+import { gradingScenario, labSpecFromSubmission } from '../../src/grade/lab-spec.js';
 import type { LabStageResult } from '../../src/grade/lab-stage.js';
 import { gradedRun, whyRunAgain } from '../../src/grade/second-run.js';
 import { gradeStatic } from '../../src/grade/static-stage.js';
@@ -25,8 +25,9 @@ const byId = (report: ReturnType<typeof gradeFromResults>) => Object.fromEntries
 describe('grader lab stage: the lab spec derived from a submission', () => {
   it('the seed answer: the seed topology, each balancer\'s keepalived.conf as the student wrote it, IPVS rebuilt from the listing', () => {
     const { spec, notes, plan } = derive('seed-answer');
-    // The seed's scenario at half its rate: a grader's lab has one CPU (see gradingScenario).
-    expect(plan).to.deep.equal({ ...seedScenario, rate: 100 });
+    // The seed's scenario at half its rate (a grader's lab has one CPU), its phases from the VRRP
+    // timing: fault at 4 s, revert after the takeover bound 4.11 s + 3 s, 2 s of answers after the failback bound 4.11 s.
+    expect(plan).to.deep.equal({ ...seedScenario, rate: 100, faultAt: 4, revertAt: 12, durationSeconds: 19 });
     expect(spec.name).to.equal('gl-seed-answer');
     expect(spec.vip).to.deep.equal(seed.vip);
     expect(spec.lab).to.deep.equal(seed.lab);
@@ -39,6 +40,13 @@ describe('grader lab stage: the lab spec derived from a submission', () => {
     expect(one['ipvs.rules']).to.equal('-A -t 172.28.128.200:80 -s rr\n-a -t 172.28.128.200:80 -r 172.28.128.100:80 -g -w 1\n-a -t 172.28.128.200:80 -r 172.28.128.110:80 -g -w 1\n');
     expect(notes.join('\n')).to.include('ipvsadm -Ln listing');
     expect(managementInterface(spec)).to.equal('eth0');
+  });
+
+  it('a longer advert_int gets longer phases: the takeover and failback bounds come from the submission\'s VRRP', () => {
+    const { spec } = derive('seed-answer');
+    const slow = gradingScenario({ ...spec, vrrp: { ...spec.vrrp, advertInt: 2 } });
+    // Takeover bound 3 × 2 + skew(50) × 2 + 0.5 = 8.2 s; failback bound 3 × 2 + skew(100) × 2 + 0.5 = 7.72 s.
+    expect(slow).to.include({ faultAt: 4, revertAt: 4 + 12, durationSeconds: 16 + 10 });
   });
 
   it('a 10.x submission on eth0: its addresses and interface; SSH moves to mgmt0 and the management network stays clear of it', () => {
@@ -60,7 +68,7 @@ describe('grader lab stage: the lab spec derived from a submission', () => {
     expect(spec.service.ipvs).to.equal('keepalived');
     // The returning master's checkers re-add the real servers within delay_loop 6 + connect_timeout 3 s:
     // the load runs that long after the revert, plus 2 s of answers (the seed's 8 s are too short).
-    expect(plan).to.include({ revertAt: seedScenario.revertAt, durationSeconds: seedScenario.revertAt + 11 });
+    expect(plan).to.include({ revertAt: 12, durationSeconds: 12 + 11 });
     expect(notes.join('\n')).to.include('delay_loop + connect_timeout = 9 s');
     for (const node of balancers(spec)) {
       const files = renderNodeFiles(spec, node);
