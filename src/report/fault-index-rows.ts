@@ -7,7 +7,8 @@ import { LabError } from '../errors.js';
 const resultShape = z.looseObject({
   runId: z.string(),
   load: z.looseObject({ failed: z.number() }),
-  measures: z.looseObject({ failoverSeconds: z.number().nullish(), outageSeconds: z.number() }),
+  // transitions: keepalived's state changes during the load, as the run's summary counts them.
+  measures: z.looseObject({ failoverSeconds: z.number().nullish(), outageSeconds: z.number(), transitions: z.number().optional().catch(undefined) }),
   // `expected`: a FAIL the fault is expected to cause (a split brain under a VRRP partition), or either verdict.
   checks: z.array(z.looseObject({ id: z.string().optional(), pass: z.boolean(), expected: z.enum(['fail', 'either']).optional().catch(undefined) })),
   events: z.array(z.looseObject({ kind: z.string() })),
@@ -59,7 +60,8 @@ export function faultIndexRow(result: IndexedResult, reportHref: string): FaultI
     failoverSeconds: result.measures.failoverSeconds ?? undefined,
     outageSeconds: result.measures.outageSeconds,
     failedRequests: result.load.failed,
-    vrrpTransitions: result.events.filter((event) => event.kind === 'vrrp-state' && event.source === 'journal').length,
+    // As the run's own summary counts them (during the load); older results without it: the whole recording.
+    vrrpTransitions: result.measures.transitions ?? result.events.filter((event) => event.kind === 'vrrp-state' && event.source === 'journal').length,
     pass: result.checks.length > 0 && result.checks.every(asExpected),
     expectedFailures: result.checks.filter((check) => check.expected === 'fail' && !check.pass).map((check) => check.id ?? '?'),
     reportHref,

@@ -119,6 +119,15 @@ describe('the fault index (index.html and summary.md of --fault all)', () => {
     expect(page).to.include('<span class="pass">PASS</span> (split-brain FAIL, as the fault makes it)');
   });
 
+  it('counts VRRP transitions as the run\'s summary does (during the load), not over the whole recording', () => {
+    const reports = tempReportsDir();
+    const recorded = recordedRunRecord();
+    // A transition before the load starts (the lab settling) is not the fault's.
+    const dir = resultDir(reports, 'run', { ...recorded, measures: { ...recorded.measures, transitions: 4 } });
+    const { markdown } = writeFaultIndex(path.join(reports, 'index'), [dir]);
+    expect(markdown).to.match(/^\| link-down \| [^|]+ \| [^|]+ \| 15 \| 4 \| PASS \|/m);
+  });
+
   it('names the run folder whose result.json is missing or not a result', () => {
     const reports = tempReportsDir();
     const broken = resultDir(reports, 'broken', { runId: 'x' });
