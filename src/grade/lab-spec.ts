@@ -1,6 +1,7 @@
 import { LabError } from '../errors.js';
 import { cidrContains, formatIpv4, isNetworkOrBroadcast, parseCidr, parseIpv4 } from '../spec/ipv4.js';
 import { linkDownExpectation } from '../checks/fault-expectation.js';
+import { firstSynRetryAfter } from '../checks/vrrp-timing.js';
 import { seedScenario, vrrpParameters, type ScenarioPlan } from '../scenario/run.js';
 import type { LabNode, LabSpec } from '../spec/types.js';
 import type { RoleAssignment } from './roles.js';
@@ -97,8 +98,11 @@ export function gradingScenario(spec: LabSpec): ScenarioPlan {
   const expectation = linkDownExpectation(vrrpParameters(spec));
   const takeoverBound = expectation.takeover?.bound ?? 0;
   const faultAt = GRADING_BEFORE_FAULT_SECONDS;
-  // The takeover, then IPVS's 2-s estimator for the backup's counters, and a second of its traffic.
-  const revertAt = faultAt + Math.ceil(takeoverBound + IPVS_ESTIMATOR_SECONDS + 1);
+  // A client whose SYN the fault lost gets through at its first retransmission after the takeover
+  // (7 s after the fault for the seed's timing), and only then does the backup count it: IPVS's
+  // 2-s estimator after that, and a second more. Shorter, and the backup's counters were seen empty
+  // at the revert (two grading labs on two cores, both runs of the seed answer).
+  const revertAt = faultAt + Math.ceil(firstSynRetryAfter(takeoverBound) + IPVS_ESTIMATOR_SECONDS + 1);
   // The failback, then answers through the master again (the balance after the revert).
   const durationSeconds = revertAt + Math.ceil(expectation.failback.bound + ANSWERS_AFTER_RECOVERY_SECONDS);
   return { ...seedScenario, rate: seedScenario.rate / 2, faultAt, revertAt, durationSeconds };

@@ -26,8 +26,9 @@ describe('grader lab stage: the lab spec derived from a submission', () => {
   it('the seed answer: the seed topology, each balancer\'s keepalived.conf as the student wrote it, IPVS rebuilt from the listing', () => {
     const { spec, notes, plan } = derive('seed-answer');
     // The seed's scenario at half its rate (a grader's lab has one CPU), its phases from the VRRP
-    // timing: fault at 4 s, revert after the takeover bound 4.11 s + 3 s, 2 s of answers after the failback bound 4.11 s.
-    expect(plan).to.deep.equal({ ...seedScenario, rate: 100, faultAt: 4, revertAt: 12, durationSeconds: 19 });
+    // timing: fault at 4 s; revert after the first SYN retry past the takeover bound 4.11 s (7 s) + 3 s;
+    // 2 s of answers after the failback bound 4.11 s.
+    expect(plan).to.deep.equal({ ...seedScenario, rate: 100, faultAt: 4, revertAt: 14, durationSeconds: 21 });
     expect(spec.name).to.equal('gl-seed-answer');
     expect(spec.vip).to.deep.equal(seed.vip);
     expect(spec.lab).to.deep.equal(seed.lab);
@@ -45,8 +46,8 @@ describe('grader lab stage: the lab spec derived from a submission', () => {
   it('a longer advert_int gets longer phases: the takeover and failback bounds come from the submission\'s VRRP', () => {
     const { spec } = derive('seed-answer');
     const slow = gradingScenario({ ...spec, vrrp: { ...spec.vrrp, advertInt: 2 } });
-    // Takeover bound 3 × 2 + skew(50) × 2 + 0.5 = 8.2 s; failback bound 3 × 2 + skew(100) × 2 + 0.5 = 7.72 s.
-    expect(slow).to.include({ faultAt: 4, revertAt: 4 + 12, durationSeconds: 16 + 10 });
+    // Takeover bound 3 × 2 + skew(50) × 2 + 0.5 = 8.11 s, its first SYN retry at 15 s; failback bound 3 × 2 + skew(100) × 2 + 0.5 = 7.72 s.
+    expect(slow).to.include({ faultAt: 4, revertAt: 4 + 18, durationSeconds: 22 + 10 });
   });
 
   it('a 10.x submission on eth0: its addresses and interface; SSH moves to mgmt0 and the management network stays clear of it', () => {
@@ -68,7 +69,7 @@ describe('grader lab stage: the lab spec derived from a submission', () => {
     expect(spec.service.ipvs).to.equal('keepalived');
     // The returning master's checkers re-add the real servers within delay_loop 6 + connect_timeout 3 s:
     // the load runs that long after the revert, plus 2 s of answers (the seed's 8 s are too short).
-    expect(plan).to.include({ revertAt: 12, durationSeconds: 12 + 11 });
+    expect(plan).to.include({ revertAt: 14, durationSeconds: 14 + 11 });
     expect(notes.join('\n')).to.include('delay_loop + connect_timeout = 9 s');
     for (const node of balancers(spec)) {
       const files = renderNodeFiles(spec, node);
