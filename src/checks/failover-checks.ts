@@ -96,7 +96,8 @@ export function measure(result: ScenarioResult): FailoverMeasures {
   };
 }
 
-function clientCounts(events: TimelineEvent[], from: number, to: number): Record<string, number> {
+/** Answers (HTTP 200) per backend in [from, to). */
+export function clientCounts(events: TimelineEvent[], from: number, to: number): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const event of events) {
     if (event.kind === 'response' && event.status === 200 && event.t >= from && event.t < to) counts[event.backend] = (counts[event.backend] ?? 0) + 1;
@@ -104,11 +105,12 @@ function clientCounts(events: TimelineEvent[], from: number, to: number): Record
   return counts;
 }
 
-function ipvsAt(events: TimelineEvent[], node: string, label: string) {
+/** A balancer's IPVS snapshot of the given label (the first, if a run has several VIPs: filter its events first). */
+export function ipvsAt(events: TimelineEvent[], node: string, label: string) {
   return events.find((e): e is Extract<TimelineEvent, { kind: 'ipvs' }> => e.kind === 'ipvs' && e.node === node && e.label === label);
 }
 
-function delta(later: Record<string, number> | undefined, earlier: Record<string, number> | undefined): Record<string, number> {
+export function delta(later: Record<string, number> | undefined, earlier: Record<string, number> | undefined): Record<string, number> {
   return Object.fromEntries(Object.entries(later ?? {}).map(([name, value]) => [name, value - (earlier?.[name] ?? 0)]));
 }
 

@@ -1,6 +1,6 @@
-import type { RunInstance, ScenarioResult, TimelineEvent } from '../scenario/timeline.js';
+import type { RunInstance, ScenarioResult } from '../scenario/timeline.js';
 import { balanced, describeCounts } from './balance.js';
-import { measure, type CheckResult, type FailoverMeasures } from './failover-checks.js';
+import { clientCounts, delta, ipvsAt, measure, type CheckResult, type FailoverMeasures } from './failover-checks.js';
 import { faultChecks } from './fault-checks.js';
 import { focusInstance, instanceView } from './instance-view.js';
 import { holdersAt, vipHolderSpans } from './vip-holders.js';
@@ -48,10 +48,7 @@ function placement(result: ScenarioResult, instances: RunInstance[], moved: RunI
 function steadyChecks(view: ScenarioResult, instance: RunInstance, m: FailoverMeasures): CheckResult[] {
   const spans = vipHolderSpans(view.events, view.endedAt).filter((span) => span.to > m.loadStart && span.from < m.loadEnd);
   const moves = spans.filter((span) => span.holders.join() !== instance.master);
-  const directed = (node: string) => {
-    const at = (label: string) => view.events.find((e): e is Extract<TimelineEvent, { kind: 'ipvs' }> => e.kind === 'ipvs' && e.node === node && e.label === label);
-    return (at('before-revert')?.inPkts ?? 0) - (at('before-fault')?.inPkts ?? 0);
-  };
+  const directed = (node: string) => (ipvsAt(view.events, node, 'before-revert')?.inPkts ?? 0) - (ipvsAt(view.events, node, 'before-fault')?.inPkts ?? 0);
   const others = Object.keys(instance.priorities).filter((node) => node !== instance.master);
   const strays = others.filter((node) => directed(node) > 0);
   const held: CheckResult = {
@@ -61,7 +58,7 @@ function steadyChecks(view: ScenarioResult, instance: RunInstance, m: FailoverMe
     reason: `${moves.length === 0 ? `held by ${instance.master} alone throughout the load` : moves.map((span) => `held by ${span.holders.join(' and ') || 'nobody'} for ${fmt((span.to - span.from) / 1000)}`).join('; ')}; ` +
       `InPkts during the fault: ${[instance.master, ...others].map((node) => `${node} +${directed(node)}`).join(', ')}`,
   };
-  const answersIn = (from: number, to: number) => view.events.filter((e) => e.kind === 'response' && e.status === 200 && e.t >= from && e.t < to).length;
+  const answersIn = (from: number, to: number) => Object.values(clientCounts(view.events, from, to)).reduce((sum, count) => sum + count, 0);
   const phases = [
     { name: 'before the fault', count: answersIn(m.loadStart, m.faultAt) },
     { name: 'during it', count: answersIn(m.faultAt, m.revertAt) },
@@ -87,15 +84,10 @@ function overallBalance(result: ScenarioResult, instances: RunInstance[], m: Fai
     if (verdict.total === 0 && !required) return parts.push({ name, pass: true, detail: 'scheduled nothing' });
     parts.push({ name, pass: verdict.ok, detail: `${describeCounts(counts, backends)} (${verdict.ok ? 'ok' : `differ by ${verdict.difference} > ${verdict.allowed}`})` });
   };
-  const clientCounts = (from: number, to: number) => {
-    const counts: Record<string, number> = {};
-    for (const e of result.events) if (e.kind === 'response' && e.status === 200 && e.t >= from && e.t < to) counts[e.backend] = (counts[e.backend] ?? 0) + 1;
-    return counts;
-  };
   const keepAlive = result.load.mode === 'keep-alive';
-  judge('client before the fault', clientCounts(m.loadStart, m.faultAt), !keepAlive);
-  judge('client during the fault', clientCounts(m.takeoverAt ?? m.faultAt, m.revertAt), !keepAlive);
-  judge('client after the revert', clientCounts(m.failbackAt ?? m.revertAt, m.loadEnd), !keepAlive);
+  judge('client before the fault', clientCounts(result.events, m.loadStart, m.faultAt), !keepAlive);
+  judge('client during the fault', clientCounts(result.events, m.takeoverAt ?? m.faultAt, m.revertAt), !keepAlive);
+  judge('client after the revert', clientCounts(result.events, m.failbackAt ?? m.revertAt, m.loadEnd), !keepAlive);
   // Each balancer's new connections over all its services, per phase (IPVS's Conns per real server).
   const balancerNames = [...new Set(instances.flatMap((instance) => Object.keys(instance.priorities)))].sort();
   const sums = (node: string, label: string) => {
@@ -110,7 +102,7 @@ function overallBalance(result: ScenarioResult, instances: RunInstance[], m: Fai
     const before = sums(node, 'before-fault');
     const during = sums(node, 'before-revert');
     judge(`IPVS ${node} before the fault`, before, false);
-    judge(`IPVS ${node} during the fault`, Object.fromEntries(Object.entries(during).map(([backend, conns]) => [backend, conns - (before[backend] ?? 0)])), false);
+    judge(`IPVS ${node} during the fault`, delta(during, before), false);
   }
   // With keep-alive, IPVS balances connections and the client's shares follow them: reported only.
   const counted = parts.filter((part) => !(keepAlive && part.name.startsWith('client')));

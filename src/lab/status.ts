@@ -98,7 +98,7 @@ export function formatStatusTable(status: LabStatus): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
   const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
   const heldBy = (holders: string[]) => `${holders.length === 0 ? 'nobody' : holders.join(' and ')}${holders.length > 1 ? ' (split brain: more than one holder)' : ''}`;
-  const vips = (status.vips ?? [{ address: status.vip, holders: status.vipHolders }]).map((vip) => `${vip.address} held by ${heldBy(vip.holders)}`);
+  const vips = status.vips.map((vip) => `${vip.address} held by ${heldBy(vip.holders)}`);
   const problems = status.nodes.filter((node) => node.problem).map((node) => `${node.name}: ${node.problem}`);
   const cpu = status.cpuLimit ? `, CPU: ${status.cpuLimit}` : '';
   return [`lab ${status.name} (${status.provider}${cpu}): VIP${vips.length > 1 ? 's' : ''} ${vips.join(', ')}`, line(header), ...rows.map(line), ...problems, ''].join('\n');

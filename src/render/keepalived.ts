@@ -43,13 +43,17 @@ function defaultConf(spec: LabSpec, v: Record<string, string>): string {
     lines.push(`vrrp_script ${check.name} {`, `        script "${check.script}"`, `        interval ${check.interval}`, '}', '');
   }
   // Several instances (three active balancers): one block each, this node's state and priority in it.
-  const instances = spec.vrrpInstances ?? [{ name: v.instance ?? '', virtualRouterId: spec.vrrp.virtualRouterId, vip: spec.vip, state: v.state ?? '', priority: v.priority ?? '' }];
-  for (const instance of instances) {
-    const own = 'master' in instance
-      ? { state: spec.vrrp.preempt && instance.master === v.node ? 'MASTER' : 'BACKUP', priority: String(instance.priorities[v.node ?? ''] ?? '') }
-      : instance;
-    lines.push(...instanceBlock(spec, { ...own, name: instance.name, virtualRouterId: instance.virtualRouterId, vip: `${instance.vip.address}/${instance.vip.prefix}`, interface: v.interface ?? '' }), '');
-  }
+  const vip = (address: { address: string; prefix: number }) => `${address.address}/${address.prefix}`;
+  const instances = spec.vrrpInstances
+    ? spec.vrrpInstances.map((instance) => ({
+        name: instance.name,
+        virtualRouterId: instance.virtualRouterId,
+        vip: vip(instance.vip),
+        state: spec.vrrp.preempt && instance.master === v.node ? 'MASTER' : 'BACKUP',
+        priority: String(instance.priorities[v.node ?? ''] ?? ''),
+      }))
+    : [{ name: v.instance ?? '', virtualRouterId: spec.vrrp.virtualRouterId, vip: vip(spec.vip), state: v.state ?? '', priority: v.priority ?? '' }];
+  for (const instance of instances) lines.push(...instanceBlock(spec, { ...instance, interface: v.interface ?? '' }), '');
   return lines.join('\n');
 }
 
