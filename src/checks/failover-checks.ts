@@ -1,5 +1,6 @@
 import type { ScenarioResult, TimelineEvent } from '../scenario/timeline.js';
 import { balanced, describeCounts } from './balance.js';
+import { leftoverEntries, leftoverNote } from './stale-entries.js';
 import { linkDownExpectation, type FaultExpectation } from './fault-expectation.js';
 import { holdersAt, soleHolderFrom, vipAddedAt, vipHolderSpans } from './vip-holders.js';
 import { zeroLossVerdict } from './zero-loss.js';
@@ -158,10 +159,11 @@ export function failoverChecks(result: ScenarioResult, m: FailoverMeasures = mea
 
   // 3. Balance in each phase, on the client's counts and on IPVS's.
   {
-    const phases: { name: string; from: number; to: number }[] = [
-      { name: 'before the fault', from: m.loadStart, to: m.faultAt },
-      { name: 'after failover', from: m.takeoverAt ?? m.revertAt, to: m.revertAt },
-      { name: 'after the revert', from: m.failbackAt ?? m.revertAt, to: m.loadEnd },
+    // Each phase with the balancer that directs it (whose leftover entries could steer it).
+    const phases: { name: string; from: number; to: number; via: string }[] = [
+      { name: 'before the fault', from: m.loadStart, to: m.faultAt, via: vrrp.master },
+      { name: 'after failover', from: m.takeoverAt ?? m.revertAt, to: m.revertAt, via: vrrp.backup },
+      { name: 'after the revert', from: m.failbackAt ?? m.revertAt, to: m.loadEnd, via: vrrp.master },
     ];
     const ipvsPhases = [
       { name: `${vrrp.master} before the fault`, counts: ipvsAt(events, vrrp.master, 'before-fault')?.perBackend },
@@ -169,7 +171,8 @@ export function failoverChecks(result: ScenarioResult, m: FailoverMeasures = mea
     ];
     const parts: NonNullable<CheckResult['parts']> = [];
     const keepAlive = result.load.mode === 'keep-alive';
-    const judge = (name: string, counts: Record<string, number>) => {
+    const reportedOnly = new Set<string>();
+    const judge = (name: string, counts: Record<string, number>, via?: string) => {
       const verdict = balanced(counts, backends);
       // Keep-alive connections may all match stale IPVS entries (reused source ports): then IPVS
       // scheduled nothing new in that phase and there is no share to judge.
@@ -177,9 +180,11 @@ export function failoverChecks(result: ScenarioResult, m: FailoverMeasures = mea
         parts.push({ name, pass: true, detail: 'no new connections (all matched existing IPVS entries)' });
         return;
       }
-      parts.push({ name, pass: verdict.ok, detail: `${describeCounts(counts, backends)} (${verdict.ok ? 'ok' : `differ by ${verdict.difference} > ${verdict.allowed}`})` });
+      const leftover = via === undefined ? undefined : leftoverNote(leftoverEntries(events, [via]), verdict.allowed);
+      if (leftover) reportedOnly.add(name);
+      parts.push({ name, pass: verdict.ok, detail: `${describeCounts(counts, backends)} (${verdict.ok ? 'ok' : `differ by ${verdict.difference} > ${verdict.allowed}`}${leftover ? `; ${leftover}` : ''})` });
     };
-    for (const phase of phases) judge(`client ${phase.name}`, clientCounts(events, phase.from, phase.to));
+    for (const phase of phases) judge(`client ${phase.name}`, clientCounts(events, phase.from, phase.to), phase.via);
     for (const phase of ipvsPhases) judge(`IPVS ${phase.name}`, phase.counts ?? {});
     // IPVS balances connections. With a new connection per request the client's shares must be
     // balanced too; with keep-alive they are reported only: a client reconnecting from a reused
@@ -188,7 +193,7 @@ export function failoverChecks(result: ScenarioResult, m: FailoverMeasures = mea
     // A master that comes back with its table frozen in time (freeze) sends reused source ports to
     // stale entries' backends too: its phase is reported only, and the fault's expectation says why.
     const stale = expectation.staleTableAfterRevert === true;
-    const counted = parts.filter((part) => !(keepAlive && part.name.startsWith('client')) && !(stale && part.name === 'client after the revert'));
+    const counted = parts.filter((part) => !(keepAlive && part.name.startsWith('client')) && !(stale && part.name === 'client after the revert') && !reportedOnly.has(part.name));
     const pass = counted.every((part) => part.pass);
     const note = keepAlive
       ? ' (keep-alive: client shares reported, IPVS shares judged)'

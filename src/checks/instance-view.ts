@@ -24,6 +24,7 @@ function belongsTo(event: TimelineEvent, instance: RunInstance): boolean {
     case 'request-failed':
     case 'vip':
     case 'ipvs':
+    case 'ipvs-entries':
       return event.vip === undefined || event.vip === instance.vip;
     case 'vrrp-state':
       return event.instance === undefined || event.instance === instance.name;

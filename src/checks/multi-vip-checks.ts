@@ -1,5 +1,6 @@
 import type { RunInstance, ScenarioResult } from '../scenario/timeline.js';
 import { balanced, describeCounts } from './balance.js';
+import { leftoverEntries, leftoverNote } from './stale-entries.js';
 import { clientCounts, delta, ipvsAt, measure, type CheckResult, type FailoverMeasures } from './failover-checks.js';
 import { faultChecks } from './fault-checks.js';
 import { focusInstance, instanceView } from './instance-view.js';
@@ -79,15 +80,18 @@ function steadyChecks(view: ScenarioResult, instance: RunInstance, m: FailoverMe
 function overallBalance(result: ScenarioResult, instances: RunInstance[], m: FailoverMeasures): CheckResult {
   const backends = Object.values(result.backends);
   const parts: NonNullable<CheckResult['parts']> = [];
-  const judge = (name: string, counts: Record<string, number>, required: boolean) => {
+  const reportedOnly = new Set<string>();
+  const judge = (name: string, counts: Record<string, number>, required: boolean, client = false) => {
     const verdict = balanced(counts, backends);
     if (verdict.total === 0 && !required) return parts.push({ name, pass: true, detail: 'scheduled nothing' });
-    parts.push({ name, pass: verdict.ok, detail: `${describeCounts(counts, backends)} (${verdict.ok ? 'ok' : `differ by ${verdict.difference} > ${verdict.allowed}`})` });
+    const leftover = client ? leftoverNote(leftoverEntries(result.events), verdict.allowed) : undefined;
+    if (leftover) reportedOnly.add(name);
+    parts.push({ name, pass: verdict.ok, detail: `${describeCounts(counts, backends)} (${verdict.ok ? 'ok' : `differ by ${verdict.difference} > ${verdict.allowed}`}${leftover ? `; ${leftover}` : ''})` });
   };
   const keepAlive = result.load.mode === 'keep-alive';
-  judge('client before the fault', clientCounts(result.events, m.loadStart, m.faultAt), !keepAlive);
-  judge('client during the fault', clientCounts(result.events, m.takeoverAt ?? m.faultAt, m.revertAt), !keepAlive);
-  judge('client after the revert', clientCounts(result.events, m.failbackAt ?? m.revertAt, m.loadEnd), !keepAlive);
+  judge('client before the fault', clientCounts(result.events, m.loadStart, m.faultAt), !keepAlive, true);
+  judge('client during the fault', clientCounts(result.events, m.takeoverAt ?? m.faultAt, m.revertAt), !keepAlive, true);
+  judge('client after the revert', clientCounts(result.events, m.failbackAt ?? m.revertAt, m.loadEnd), !keepAlive, true);
   // Each balancer's new connections over all its services, per phase (IPVS's Conns per real server).
   const balancerNames = [...new Set(instances.flatMap((instance) => Object.keys(instance.priorities)))].sort();
   const sums = (node: string, label: string) => {
@@ -105,7 +109,7 @@ function overallBalance(result: ScenarioResult, instances: RunInstance[], m: Fai
     judge(`IPVS ${node} during the fault`, delta(during, before), false);
   }
   // With keep-alive, IPVS balances connections and the client's shares follow them: reported only.
-  const counted = parts.filter((part) => !(keepAlive && part.name.startsWith('client')));
+  const counted = parts.filter((part) => !(keepAlive && part.name.startsWith('client')) && !reportedOnly.has(part.name));
   return {
     id: 'balance-all',
     title: `All ${instances.length} VIPs' load stays balanced over the backends, and each balancer's scheduling too`,

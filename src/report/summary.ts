@@ -59,7 +59,7 @@ export function expectedNote(check: CheckResult): string {
 /** The run's story without single requests: VIP, keepalived and fault events, failed requests grouped, in time order. */
 export function timelineLines(events: TimelineEvent[]): { t: number; text: string }[] {
   return [
-    ...events.filter((event) => event.kind !== 'response' && event.kind !== 'request-failed' && event.kind !== 'ipvs').map((event) => ({ t: event.t, text: describeEvent(event) })),
+    ...events.filter((event) => event.kind !== 'response' && event.kind !== 'request-failed' && event.kind !== 'ipvs' && !(event.kind === 'ipvs-entries' && event.count === 0)).map((event) => ({ t: event.t, text: describeEvent(event) })),
     ...failureLines(events),
   ].sort((a, b) => a.t - b.t);
 }
@@ -76,6 +76,8 @@ function describeEvent(event: TimelineEvent): string {
       }`;
     case 'power':
       return `${event.node}'s VM: ${{ kill: 'killed', boot: 'booted again', freeze: 'frozen', thaw: 'thawed' }[event.action]}`;
+    case 'ipvs-entries':
+      return `${event.node}'s IPVS table holds ${event.count} connection entries of the load client${event.vip ? ` to ${event.vip}` : ''} from earlier load${event.count > 0 ? ` (${Object.entries(event.byState).map(([state, n]) => `${n} ${state}`).join(', ')})` : ''}`;
     case 'phase':
       return event.name === 'load-start' ? 'load starts' : event.name === 'load-end' ? 'load ends' : event.name;
     default:

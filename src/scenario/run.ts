@@ -13,6 +13,7 @@ import type { NodeShell } from '../ssh/node-shell.js';
 import { backends, balancers, findNode, vipAddresses, vrrpInstances, type LabSpec, type VrrpInstance } from '../spec/types.js';
 import type { Progress } from '../util/progress.js';
 import { within } from '../util/within.js';
+import { recordClientEntries } from './client-entries.js';
 import { defaultFaultName, faultNamed } from './faults/catalogue.js';
 import type { FaultContext, FaultDefinition, FaultTiming } from './faults/fault.js';
 import { watchBalancer } from './monitors.js';
@@ -198,6 +199,7 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
       // Counters from the settled lab on: a balancer that held the VIP while VRRP settled (after
       // its peer's FAULT) still forwards the stray packets of older connections.
       for (const shell of shells.values()) await shell.execChecked('ipvsadm -Z');
+      for (const [node, shell] of shells) await recordClientEntries(shell, node, { client: spec.lab.client, vips, port: spec.service.port, tagVip: several }, record);
       // The fault hits whoever is master now. With preemption that is the highest priority; with
       // nopreempt it is whichever balancer came up first, as VRRP intends.
       const holderOf = (vip: string) => [...probes].find(([, probe]) => probe.heldVips.includes(vip))?.[0];

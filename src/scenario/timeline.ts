@@ -22,6 +22,12 @@ export type TimelineEvent =
   /** keepalived's own word on its VRRP state (from its log, or its state dump at the start). */
   | { t: number; kind: 'vrrp-state'; node: string; state: string; source: 'journal' | 'dump'; instance?: string }
   | { t: number; kind: 'ipvs'; node: string; label: string; conns: number; perBackend: Record<string, number>; inPkts: number; outPkts: number; vip?: string }
+  /**
+   * The load client's entries in a balancer's IPVS connection table just before the load, left by
+   * earlier traffic (a direct-routing balancer keeps a closed connection in FIN_WAIT for 2 min): a
+   * new connection from a reused source port follows such an entry's backend, not the scheduler.
+   */
+  | { t: number; kind: 'ipvs-entries'; node: string; count: number; byState: Record<string, number>; vip?: string }
   | { t: number; kind: 'phase'; name: string }
   /** A node's VM killed, booted, frozen or thawed by a fault, through the lab's provider. */
   | { t: number; kind: 'power'; node: string; action: 'kill' | 'boot' | 'freeze' | 'thaw' };

@@ -93,6 +93,10 @@ describe('the fault catalogue on one uml lab (acceptance)', function () {
     expectAsExpected(run);
     const master = run.result.vrrp.master;
     expect(powerActions(run)).to.deep.equal([`${master} freeze`, `${master} thaw`]);
+    // Each balancer's table was read before the load: the earlier faults' entries (FIN_WAIT for
+    // 2 min) are what the balance check weighs the client's shares against.
+    const tables = run.result.events.filter((event) => event.kind === 'ipvs-entries').map((event) => event.node);
+    expect(tables.sort()).to.deep.equal([master, run.result.vrrp.backup].sort());
     expect(run.measures.failbackSeconds).to.be.at.most(run.result.fault?.expectation.failback.bound ?? 0);
   });
 
