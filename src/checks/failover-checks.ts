@@ -1,5 +1,6 @@
 import type { ScenarioResult, TimelineEvent } from '../scenario/timeline.js';
 import { balanced, describeCounts } from './balance.js';
+import { failbackInTime } from './failback.js';
 import { leftoverEntries, leftoverNote } from './stale-entries.js';
 import { linkDownExpectation, type FaultExpectation } from './fault-expectation.js';
 import { holdersAt, soleHolderFrom, vipAddedAt, vipHolderSpans } from './vip-holders.js';
@@ -233,10 +234,9 @@ export function failoverChecks(result: ScenarioResult, m: FailoverMeasures = mea
   {
     const responsesAfter = Object.values(clientCounts(events, (m.failbackAt ?? m.revertAt) + 1, m.loadEnd)).reduce((sum, n) => sum + n, 0);
     if (vrrp.preempt) {
-      const bound = expectation.failback.bound;
-      const pass = m.failbackSeconds !== undefined && m.failbackSeconds <= bound && responsesAfter > 0 && holdersAt(spans, m.loadEnd - 1).join() === vrrp.master;
-      check('failback', `After the link returns ${vrrp.master} preempts and the load continues`, pass,
-        `${m.failbackSeconds === undefined ? `${vrrp.master} did not take the VIP back` : `${vrrp.master} took the VIP back ${fmt(m.failbackSeconds)} after the revert (bound ${fmt(bound)})`}; ${responsesAfter} answers after that`);
+      const timing = failbackInTime(events, vrrp, m, expectation);
+      const pass = timing.inTime && responsesAfter > 0 && holdersAt(spans, m.loadEnd - 1).join() === vrrp.master;
+      check('failback', `After the link returns ${vrrp.master} preempts and the load continues`, pass, `${timing.text}; ${responsesAfter} answers after that`);
     } else {
       const holders = holdersAt(spans, m.loadEnd - 1);
       const pass = m.failbackAt === undefined && holders.join() === vrrp.backup && responsesAfter > 0;

@@ -43,6 +43,12 @@ export interface FaultExpectation {
   /** From the revert until the master holds the VIP alone again. */
   failback: { bound: number; basis: string };
   /**
+   * A second way back that the fault allows: the master passes through FAULT after the revert, then
+   * BACKUP, and preempts from that BACKUP within this bound (counted from it). A frozen VM's track
+   * script caught mid-run is counted as timed out at the thaw.
+   */
+  failbackViaFault?: { bound: number; basis: string };
+  /**
    * The master goes on forwarding after the fault (keepalived killed: the VIP and IPVS stay in its
    * kernel, and clients reach it until their ARP moves): its counters are reported, not required to stop.
    */

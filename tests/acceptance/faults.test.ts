@@ -97,7 +97,10 @@ describe('the fault catalogue on one uml lab (acceptance)', function () {
     // 2 min) are what the balance check weighs the client's shares against.
     const tables = run.result.events.filter((event) => event.kind === 'ipvs-entries').map((event) => event.node);
     expect(tables.sort()).to.deep.equal([master, run.result.vrrp.backup].sort());
-    expect(run.measures.failbackSeconds).to.be.at.most(run.result.fault?.expectation.failback.bound ?? 0);
+    // Back within an advert, or (its chk_nginx caught mid-run by the freeze) through FAULT and BACKUP.
+    const failback = check(run, 'failback')?.reason ?? '';
+    const withinAnAdvert = (run.measures.failbackSeconds ?? Infinity) <= (run.result.fault?.expectation.failback.bound ?? 0);
+    expect(withinAnAdvert || failback.includes('through FAULT at'), failback).to.equal(true);
   });
 
   it('node-crash: the master VM is killed, the backup takes over, the master boots, is provisioned and preempts', async () => {

@@ -5,8 +5,10 @@ import { gunzipSync } from 'node:zlib';
 import { asExpected, failoverChecks, measure } from '../../src/checks/failover-checks.js';
 import { expectationOf, faultChecks } from '../../src/checks/fault-checks.js';
 import { vipHolderSpans } from '../../src/checks/vip-holders.js';
+import { faultNamed } from '../../src/scenario/faults/catalogue.js';
 import type { ScenarioResult, TimelineEvent } from '../../src/scenario/timeline.js';
-import { fixture, repoRoot } from '../helpers.js';
+import { loadSpec } from '../../src/spec/load.js';
+import { fixture, repoRoot, seedSpecPath } from '../helpers.js';
 
 /** A real result.json recorded by `lab:failover --fault NAME` on the uml lab (this 2-core VM), gzipped. */
 function recorded(fault: string): ScenarioResult {
@@ -91,6 +93,32 @@ describe('fault checks on recorded real runs', () => {
       expect(away.every((span) => !span.holders.includes(result.vrrp.master))).to.equal(true);
       expect(checkOf(result, 'split-brain')?.pass).to.equal(true);
     }
+  });
+
+  it('freeze: a master whose track script froze mid-run goes FAULT, then BACKUP, and preempts as a backup does: judged from that BACKUP', () => {
+    // Recorded in a CI run of the catalogue: thawed at +18.00 s, FAULT at +18.05, BACKUP at +18.14,
+    // MASTER at +21.75 (its master-down interval after that BACKUP).
+    const recording = () => recorded('freeze-fault-detour');
+    const asRecorded = recording();
+    expect(checkOf(asRecorded, 'failback')?.pass, 'judged by the expectation it recorded, which had no way through FAULT').to.equal(false);
+    const judgedNow = (result: ScenarioResult) => {
+      result.fault!.expectation = faultNamed('freeze').expect(result.vrrp, loadSpec(seedSpecPath), result.vrrp.master);
+      return result;
+    };
+    const now = judgedNow(recording());
+    expect(checkOf(now, 'failback')?.pass).to.equal(true);
+    expect(checkOf(now, 'failback')?.reason).to.match(/took the VIP back 3\.7\d s after the revert \(bound 1\.50 s\), through FAULT at 0\.0\d s and BACKUP at 0\.1\d s: 3\.6\d s from that BACKUP \(bound 4\.11 s: its track script, frozen mid-run/);
+    expect(faultChecks(now).every(asExpected)).to.equal(true);
+    // A second later than the master-down interval from BACKUP allows, or the same 3.7 s without the FAULT, is too late.
+    const later = judgedNow(recording());
+    const revertAt = measure(later).revertAt;
+    const back = later.events.find((event) => event.kind === 'vip' && event.node === later.vrrp.master && event.action === 'added' && event.t > revertAt)!;
+    back.t += 1000;
+    later.events.sort((a, b) => a.t - b.t);
+    expect(checkOf(later, 'failback')?.pass).to.equal(false);
+    const direct = judgedNow(recording());
+    direct.events = direct.events.filter((event) => !(event.kind === 'vrrp-state' && event.node === direct.vrrp.master && event.state === 'FAULT'));
+    expect(checkOf(direct, 'failback')?.pass).to.equal(false);
   });
 
   it('link-loss: the split-brain check is reported with either verdict (a flap is a chance event), transitions are counted', () => {

@@ -26,5 +26,7 @@ export function takeoverSchedule(expectation: FaultExpectation, faultLastsAtLeas
   const revertAt = faultAtSeconds + Math.ceil(Math.max(expectation.outageBound + ipvsEstimatorSeconds, faultLastsAtLeast));
   // The master's counters are judged from when the takeover may have happened and clients followed it.
   const settleSeconds = Math.max(ipvsEstimatorSeconds, (expectation.takeover?.bound ?? 0) + clientArpMoveSeconds);
-  return { faultAt: faultAtSeconds, revertAt, durationSeconds: revertAt + Math.ceil(expectation.failback.bound) + afterFailbackSeconds, settleSeconds };
+  // The load outlasts the longest way back the fault allows (through FAULT: its bound counts from BACKUP).
+  const failbackSeconds = expectation.failback.bound + (expectation.failbackViaFault?.bound ?? 0);
+  return { faultAt: faultAtSeconds, revertAt, durationSeconds: revertAt + Math.ceil(failbackSeconds) + afterFailbackSeconds, settleSeconds };
 }
