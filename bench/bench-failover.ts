@@ -7,7 +7,7 @@
  * transitions and how many runs showed the fault's expected outcome.
  * Then the zero-loss profile and the three active balancers (lab/three-active.yaml: figures of the VIP
  * that moves, failed requests over all three) beside the seed (bench-zero-loss.ts): failed requests,
- * outage, failover time.
+ * outage, failover time. And the seed through Vagrant on libvirt (BENCH_LIBVIRT_RUNS per load mode).
  * Figures, not assertions: the machines here are noisy.
  */
 import os from 'node:os';
@@ -30,6 +30,8 @@ import { withTcpCheck } from '../src/render/tcp-check-variant.js';
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const faultRuns = Number(process.env.BENCH_FAULT_RUNS ?? 3);
+/** Runs per load mode of the seed on a Vagrant lab on libvirt; 0 leaves it out. */
+const libvirtRuns = Number(process.env.BENCH_LIBVIRT_RUNS ?? 3);
 const round = (value: number) => Math.round(value * 1000) / 1000;
 
 /** backend-down again on a lab whose IPVS is keepalived's virtual_server with TCP_CHECK. */
@@ -86,7 +88,9 @@ runBench('bench-failover', async () => {
   const seedLoadAverage = os.loadavg();
   const zeroLoss = await benchZeroLoss(runs);
   const threeActive = await benchProfile(path.join(projectRoot, 'lab', 'three-active.yaml'), 'ta-bench', runs);
-  const profiles = compareProfiles({ seed: rows, 'zero-loss': zeroLoss.rows, 'three-active': threeActive.rows });
+  // The seed again through Vagrant on libvirt (whole Debian kernels; emulated where KVM does not run).
+  const onLibvirt = libvirtRuns > 0 ? await benchProfile(defaultSpecPath, 'seed-libvirt-bench', libvirtRuns, 'vagrant') : undefined;
+  const profiles = compareProfiles({ seed: rows, 'zero-loss': zeroLoss.rows, 'three-active': threeActive.rows, ...(onLibvirt ? { 'seed on libvirt': onLibvirt.rows } : {}) });
   process.stderr.write(`\n${comparisonTable(profiles)}\n(load average after the seed's runs ${seedLoadAverage.map((v) => v.toFixed(2)).join(' ')}, after the zero-loss runs ${zeroLoss.loadAverage.after.join(' ')}, after the three-active runs ${threeActive.loadAverage.after.join(' ')})\n\n`);
   const seed = rows.filter((row) => row.mode === 'new-connection');
   const vrrp = vrrpParameters(spec);

@@ -4,6 +4,7 @@
  * client-visible outage and failover time per profile and mode. Kept apart from the seed's section.
  */
 import os from 'node:os';
+import type { ProviderName } from '../src/lab/state.js';
 import path from 'node:path';
 import { downLab } from '../src/lab/down.js';
 import { labPaths } from '../src/lab/state.js';
@@ -42,14 +43,14 @@ export interface ProfileBench {
   loadAverage: { before: number[]; after: number[] };
 }
 
-/** `runs` runs per load mode of the spec's lab (under `labName`), brought up for them and removed after. */
-export async function benchProfile(specPath: string, labName: string, runs: number): Promise<ProfileBench> {
+/** `runs` runs per load mode of the spec's lab (under `labName`, on `provider`), brought up for them and removed after. */
+export async function benchProfile(specPath: string, labName: string, runs: number, provider: ProviderName = 'uml'): Promise<ProfileBench> {
   const spec = loadSpec(specPath, { name: labName });
   const profile = path.basename(specPath, '.yaml');
   const paths = labPaths(spec.name);
   const before = loadAverage();
   await downLab(spec.name, silentProgress);
-  const { meta } = await upLab(spec, silentProgress, 'uml');
+  const { meta } = await upLab(spec, silentProgress, provider);
   const rows: ProfileRun[] = [];
   try {
     for (const mode of modes) {

@@ -47,6 +47,18 @@ function listFiles(dir: string, base = dir): string[] {
     });
 }
 
+/** The libvirt box's own part of the recipe (see libvirt-box.ts): not the uml image's. */
+export const libvirtRecipeSubdir = 'libvirt';
+
+/** Every file of a recipe folder, relative to it, in a stable order. */
+export function recipeFiles(recipeDir: string): string[] {
+  return listFiles(recipeDir);
+}
+
+function umlRecipeFiles(recipeDir: string): string[] {
+  return listFiles(recipeDir).filter((file) => !file.startsWith(`${libvirtRecipeSubdir}/`));
+}
+
 export function boxRecipe(recipeDir = path.join(projectRoot, 'box')): BoxRecipe {
   const suite = hostSuite();
   const kernelVersion = umlKernelVersion();
@@ -55,7 +67,7 @@ export function boxRecipe(recipeDir = path.join(projectRoot, 'box')): BoxRecipe 
     .map((line) => line.replace(/#.*/, '').trim())
     .filter(Boolean);
   const hash = createHash('sha256').update(`suite=${suite}\nkernel=${kernelVersion}\n`);
-  for (const file of listFiles(recipeDir)) {
+  for (const file of umlRecipeFiles(recipeDir)) {
     const full = path.join(recipeDir, file);
     hash.update(`${file}\0${statSync(full).mode & 0o111 ? 'x' : '-'}\0`).update(readFileSync(full));
   }

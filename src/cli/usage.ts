@@ -1,13 +1,14 @@
 export const usage = `usage: failover-lab COMMAND [options]
 
 commands:
-  up                      bring the lab up (uml: builds the node image once; vagrant: vagrant up),
+  up                      bring the lab up (uml: builds the node image once; vagrant: vagrant up on
+                          VirtualBox, or on libvirt where VirtualBox is missing: builds its box once),
                           provision it, wait for the VIP
   down                    remove the lab: every process, VM, interface and file it made
   status                  table of nodes, keepalived state, VIP holder, IPVS service
   ssh NODE                interactive root shell on a node
   exec NODE COMMAND...    run one command on a node; exits with its exit code
-  image [--rebuild]       build the node image (needs root once)
+  image [--rebuild]       build the node image (needs root once); --provider vagrant: the libvirt box
   doctor                  can this host run the lab? one line per check, with the fix for each problem
   render [--out DIR]      write each node's provisioning files for a plain 'vagrant up'
                           (default DIR: .vagrant/failover-lab/node-files, where the Vagrantfile looks)

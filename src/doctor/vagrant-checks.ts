@@ -8,7 +8,9 @@ import { projectRoot } from '../util/paths.js';
 import { run } from '../util/run.js';
 import { vagrant } from '../vagrant/cli.js';
 import { vagrantBox, vagrantMachinePlan } from '../vagrant/machine-plan.js';
-import { type Check, ok, problem, problemsOf } from './check.js';
+import { hostVagrantEngine } from '../vagrant/engine.js';
+import { libvirtChecks } from './libvirt-checks.js';
+import { type Check, note, ok, problem, problemsOf } from './check.js';
 import { availableMemoryMb } from './memory.js';
 import { allowedHostOnlyRanges, hasHostOnlyRangeRule, networksConfFix, networksConfPath, subnetAllowed } from './vbox-networks.js';
 
@@ -57,8 +59,15 @@ export function cpuCheck(platform: NodeJS.Platform, arch: string): Check | undef
   );
 }
 
-/** Everything the vagrant provider needs of the host, one line each. */
+/** Everything the vagrant provider needs of the host with the engine it would use here, one line each. */
 export async function vagrantChecks(spec: LabSpec, platform: NodeJS.Platform = process.platform, arch: string = process.arch): Promise<Check[]> {
+  const engine = hostVagrantEngine();
+  const checks = engine.name === 'libvirt' ? await libvirtChecks(spec, platform) : await virtualBoxChecks(spec, platform, arch);
+  return [note(`engine: ${engine.name} (${engine.reason})`), ...checks];
+}
+
+/** Everything Vagrant on VirtualBox needs of the host. */
+async function virtualBoxChecks(spec: LabSpec, platform: NodeJS.Platform, arch: string): Promise<Check[]> {
   const checks: Check[] = [];
   const hostCheck = cpuCheck(platform, arch);
   if (hostCheck) checks.push(hostCheck);

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { writeConsoleLog } from './console-log.js';
 import { enterSandboxRoot } from './holder-root.js';
 import type { HolderRequest, HolderStatus, NodeProcessStatus } from './holder-protocol.js';
-import { connectRefusal } from './lab-networks.js';
+import { relayConnection, serveControlSocket } from './control-socket.js';
 import type { SandboxPlan } from './plan.js';
 
 function log(line: string): void {
@@ -92,60 +92,22 @@ async function restartNode(plan: SandboxPlan, nodes: RunningNode[], name: string
 }
 
 function serve(plan: SandboxPlan, nodes: RunningNode[], startedAt: string): net.Server {
-  rmSync(plan.controlSocket, { force: true });
-  // Half-open sockets: a client may send its request and FIN before the answer comes back.
-  const server = net.createServer({ allowHalfOpen: true }, (client) => {
-    let buffer = '';
-    const onData = (chunk: Buffer) => {
-      buffer += chunk.toString('latin1');
-      const newline = buffer.indexOf('\n');
-      if (newline < 0) return;
-      client.off('data', onData);
-      client.pause(); // hold further bytes until the upstream connection can take them
-      const rest = Buffer.from(buffer.slice(newline + 1), 'latin1');
-      let request: HolderRequest;
-      try {
-        request = JSON.parse(buffer.slice(0, newline)) as HolderRequest;
-      } catch {
-        client.end('{"error":"bad request"}\n');
-        return;
-      }
-      if (request.op === 'status') {
-        const status: HolderStatus = { lab: plan.lab, startedAt, nodes: nodes.map((node) => node.status) };
-        client.end(`${JSON.stringify(status)}\n`);
-      } else if (request.op === 'connect') {
-        // Checked before anything is opened: a refused request never reaches the network.
-        const refusal = connectRefusal(request.host, request.port, plan.networks);
-        if (refusal) {
-          log(`refused a connection: ${refusal}`);
-          client.end(`${JSON.stringify({ error: `refused: ${refusal}` })}\n`);
-          return;
-        }
-        const upstream = net.connect({ host: request.host, port: request.port, allowHalfOpen: true });
-        upstream.once('connect', () => {
-          if (rest.length > 0) upstream.write(rest);
-          client.pipe(upstream).pipe(client);
-        });
-        // The client sees only a closed stream ("Connection lost before handshake"): the log keeps why.
-        upstream.on('error', (error: NodeJS.ErrnoException) => {
-          log(`connection to ${request.host}:${request.port} failed: ${error.code ?? error.message}`);
-          client.destroy();
-        });
-        client.on('error', () => upstream.destroy());
-      } else if (request.op === 'restart') {
-        restartNode(plan, nodes, request.node).then(
-          (status) => client.end(`${JSON.stringify(status)}\n`),
-          (error: unknown) => client.end(`${JSON.stringify({ error: error instanceof Error ? error.message : String(error) })}\n`),
-        );
-      } else {
-        client.end('{"error":"unknown op"}\n');
-      }
-    };
-    client.on('data', onData);
-    client.on('error', () => undefined);
+  return serveControlSocket(plan.controlSocket, (raw, client, rest) => {
+    const request = raw as HolderRequest;
+    if (request.op === 'status') {
+      const status: HolderStatus = { lab: plan.lab, startedAt, nodes: nodes.map((node) => node.status) };
+      client.end(`${JSON.stringify(status)}\n`);
+    } else if (request.op === 'connect') {
+      relayConnection(client, request, rest, plan.networks, log);
+    } else if (request.op === 'restart') {
+      restartNode(plan, nodes, request.node).then(
+        (status) => client.end(`${JSON.stringify(status)}\n`),
+        (error: unknown) => client.end(`${JSON.stringify({ error: error instanceof Error ? error.message : String(error) })}\n`),
+      );
+    } else {
+      client.end('{"error":"unknown op"}\n');
+    }
   });
-  server.listen(plan.controlSocket);
-  return server;
 }
 
 function main(): void {

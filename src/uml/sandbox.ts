@@ -13,7 +13,7 @@ import { findProcesses, ownPidNamespace, pidNamespaceOf, processAlive, processes
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The holder and the modules it imports (node: only besides these), copied next to each other. */
-const holderModules = ['holder-main.js', 'holder-root.js', 'lab-networks.js', 'console-log.js'];
+const holderModules = ['holder-main.js', 'holder-root.js', 'control-socket.js', 'lab-networks.js', 'console-log.js'];
 
 /**
  * Who runs the sandbox when the orchestrator is root: never root itself. uml's hostfs is built into

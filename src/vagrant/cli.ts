@@ -3,6 +3,8 @@ import { LabError } from '../errors.js';
 import type { LabPaths } from '../lab/state.js';
 import { errorExit, parseMachineReadable, type MachineState, machineStates } from '../parse/vagrant-machine-readable.js';
 import { parseSshConfig, type SshConfigEntry } from '../parse/vagrant-ssh-config.js';
+import { libvirtHolderPid } from '../libvirt/daemon.js';
+import { libvirtEngineOf, libvirtVagrantEnvironment, type LibvirtEngine } from '../libvirt/engine.js';
 import { projectRoot } from '../util/paths.js';
 import { run, type RunResult } from '../util/run.js';
 
@@ -23,10 +25,13 @@ export interface VagrantEnvironment {
   defaultProvider?: string;
   /** Where the Vagrantfile writes what it made of the spec (FAILOVER_LAB_VAGRANT_PLAN; tests). */
   planDump?: string;
+  /** A lab on libvirt: vagrant runs in the lab's network namespace, with the lab's box and daemon. */
+  libvirt?: LibvirtEngine;
 }
 
 export function labVagrantEnvironment(paths: LabPaths): VagrantEnvironment {
-  return { cwd: projectRoot, dotfilePath: paths.vagrantDotfile, specPath: paths.vagrantSpec, nodeFiles: paths.vagrantNodeFiles };
+  const libvirt = libvirtEngineOf(paths);
+  return { cwd: projectRoot, dotfilePath: paths.vagrantDotfile, specPath: paths.vagrantSpec, nodeFiles: paths.vagrantNodeFiles, ...(libvirt ? { libvirt } : {}) };
 }
 
 function vagrantProcessEnv(environment: VagrantEnvironment): NodeJS.ProcessEnv {
@@ -40,14 +45,22 @@ function vagrantProcessEnv(environment: VagrantEnvironment): NodeJS.ProcessEnv {
     VAGRANT_CHECKPOINT_DISABLE: '1', // no version check over the network on every command
     ...(environment.defaultProvider ? { VAGRANT_DEFAULT_PROVIDER: environment.defaultProvider } : {}),
     ...(environment.planDump ? { FAILOVER_LAB_VAGRANT_PLAN: environment.planDump } : {}),
+    ...(environment.libvirt ? libvirtVagrantEnvironment(environment.libvirt) : {}),
   };
+}
+
+/** vagrant itself, or, for a libvirt lab, vagrant inside the lab's network namespace (where its VMs' networks are). */
+function vagrantCommand(environment: VagrantEnvironment, args: string[]): { command: string; args: string[] } {
+  if (!environment.libvirt) return { command: 'vagrant', args };
+  return { command: 'nsenter', args: ['--target', String(libvirtHolderPid(environment.libvirt.plan)), '--net', '--', 'vagrant', ...args] };
 }
 
 /** Runs one vagrant command for the environment; a missing vagrant names the fix. */
 export async function vagrant(environment: VagrantEnvironment, args: string[], onLine?: (line: string) => void): Promise<RunResult> {
   let pending = '';
   try {
-    return await run('vagrant', args, {
+    const invocation = vagrantCommand(environment, args);
+    return await run(invocation.command, invocation.args, {
       cwd: environment.cwd,
       env: vagrantProcessEnv(environment),
       onOutput: onLine

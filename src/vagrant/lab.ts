@@ -5,14 +5,20 @@ import type { MachineState } from '../parse/vagrant-machine-readable.js';
 import type { LabSpec } from '../spec/types.js';
 import type { Progress } from '../util/progress.js';
 import { vagrantPreflight } from '../doctor/vagrant-checks.js';
+import { libvirtChecks } from '../doctor/libvirt-checks.js';
+import { problemsOf } from '../doctor/check.js';
 import { labVagrantEnvironment, vagrantChecked, vagrantSshConfig, vagrantStatus } from './cli.js';
 import { createdMachines, stopStrayVagrant } from './leftovers.js';
 import { nodeAccessFromSshConfig } from './node-access.js';
 import { writeNodeFiles } from './node-files.js';
+import { hostVagrantEngine } from './engine.js';
+import { prepareLibvirtLab } from '../libvirt/start.js';
 
 /** Vagrant's progress lines ("==> balancer1: Booting VM...") shown under the running step. */
 function showVagrantLine(progress: Progress): (line: string) => void {
   return (line) => {
+    // vagrant-libvirt lists each domain's settings ("==> balancer1:  -- Memory: 384M"): left out.
+    if (/^==> \S+:\s+-- /.test(line)) return;
     if (line.startsWith('==>') || /^\s+\S+: (Running|Booting|Importing|Waiting|Machine booted|Configuring|Setting hostname)/.test(line)) progress.info(`    ${line.trim()}`);
   };
 }
@@ -23,21 +29,24 @@ function showVagrantLine(progress: Progress): (line: string) => void {
  * before the first VM exists, so lab:down can destroy the VMs after any crash.
  */
 export async function startVagrantLab(spec: LabSpec, paths: LabPaths, files: Map<string, Record<string, string>>, progress: Progress): Promise<LabMeta> {
-  const problems = await vagrantPreflight(spec);
+  const engine = hostVagrantEngine();
+  progress.info(`vagrant engine: ${engine.name} (${engine.reason})`);
+  const problems = engine.name === 'virtualbox' ? await vagrantPreflight(spec) : problemsOf(await libvirtChecks(spec));
   if (problems.length > 0) {
     throw new LabError('VAGRANT_NOT_READY', `the vagrant provider cannot run here:\n${problems.map((problem) => `  ✗ ${problem.what} — fix: ${problem.fix}`).join('\n')}`, {
       hint: 'fix the lines above, then check again with: npm run lab:doctor -- --provider vagrant',
     });
   }
-  const environment = labVagrantEnvironment(paths);
   mkdirSync(paths.dir, { recursive: true });
+  if (engine.name === 'libvirt') await prepareLibvirtLab(spec, paths, progress);
+  const environment = labVagrantEnvironment(paths);
   copyFileSync(spec.sourcePath, paths.vagrantSpec);
   writeNodeFiles(paths.vagrantNodeFiles, files);
   const meta: LabMeta = { name: spec.name, provider: 'vagrant', spec, createdAt: new Date().toISOString(), nodes: [] };
   writeLabMeta(paths, meta);
-  await progress.step(`vagrant up: booting and provisioning ${spec.nodes.map((node) => node.name).join(', ')} in VirtualBox`, () =>
+  await progress.step(`vagrant up: booting and provisioning ${spec.nodes.map((node) => node.name).join(', ')} in ${engine.name === 'libvirt' ? 'libvirt' : 'VirtualBox'}`, () =>
     // --provision: machines that exist already (a resumed lab) get the current configuration too.
-    vagrantChecked(environment, ['up', '--provider', 'virtualbox', '--provision'], showVagrantLine(progress)),
+    vagrantChecked(environment, ['up', '--provider', engine.name, '--provision'], showVagrantLine(progress)),
   );
   meta.nodes = nodeAccessFromSshConfig(spec, await vagrantSshConfig(environment));
   writeLabMeta(paths, meta);

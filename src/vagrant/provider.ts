@@ -4,12 +4,16 @@ import { readFileSync } from 'node:fs';
 import { LabError } from '../errors.js';
 import type { LabProvider } from '../provider/provider.js';
 import { destroyVagrantLab, reprovisionVagrantLab, startVagrantLab, vagrantMachineStates } from './lab.js';
-import { strayVagrantRunning } from './leftovers.js';
+import { stopStrayVagrant, strayVagrantRunning } from './leftovers.js';
+import { libvirtConnection, libvirtDaemonRunning, libvirtHolderPid, stopLibvirtDaemon } from '../libvirt/daemon.js';
+import { libvirtEngineOf } from '../libvirt/engine.js';
+import type { LabPaths } from '../lab/state.js';
 import { powerVagrantNode } from './node-power.js';
 
 /**
- * Vagrant (VirtualBox): SSH goes to the port Vagrant forwards on the host; the lab's client side is
- * the host itself, which sits on VirtualBox's host-only network.
+ * Vagrant. On VirtualBox, SSH goes to the port Vagrant forwards on the host, and the lab's client
+ * side is the host itself, which sits on VirtualBox's host-only network. On libvirt, everything of
+ * the lab is in its own namespaces (see libvirt/): SSH, the client and vagrant itself go through them.
  */
 export const vagrantProvider: LabProvider = {
   name: 'vagrant',
@@ -24,20 +28,42 @@ export const vagrantProvider: LabProvider = {
     }
     return states;
   },
-  sshTarget(_paths, meta, node) {
+  sshTarget(paths, meta, node) {
     if (!node.identityFile) {
       throw new LabError('STATE_CORRUPT', `lab "${meta.name}" records no SSH key for ${node.name}`, { hint: 'recreate the lab: npm run lab:down, then npm run lab:up' });
     }
     // The Vagrantfile authorizes the machine's own key for root, so both providers log in as root.
-    return { node: node.name, host: node.managementAddress, port: node.sshPort, username: 'root', privateKey: readFileSync(node.identityFile, 'utf8'), openSocket: undefined };
+    const libvirt = libvirtEngineOf(paths);
+    return {
+      node: node.name,
+      host: node.managementAddress,
+      port: node.sshPort,
+      username: 'root',
+      privateKey: readFileSync(node.identityFile, 'utf8'),
+      openSocket: libvirt ? () => libvirtConnection(libvirt.plan, node.managementAddress, node.sshPort) : undefined,
+    };
   },
-  clientSocket: (_paths, _meta, host, port) => () => hostConnection(host, port),
-  clientCommand: (_paths, _meta, command, args) => ({ command, args }),
+  clientSocket(paths, _meta, host, port) {
+    const libvirt = libvirtEngineOf(paths);
+    return libvirt ? () => libvirtConnection(libvirt.plan, host, port) : () => hostConnection(host, port);
+  },
+  clientCommand(paths, _meta, command, args) {
+    const libvirt = libvirtEngineOf(paths);
+    if (!libvirt) return { command, args };
+    return { command: 'nsenter', args: ['--target', String(libvirtHolderPid(libvirt.plan)), '--net', '--', command, ...args] };
+  },
   nodePower: (paths, _meta, node, action) => powerVagrantNode(paths, node, action),
   // SSH goes to a port forwarded on the host, so the address alone would not say which node.
   describeAccess: (node) => `${node.managementAddress}:${node.sshPort}`,
-  running: (paths) => strayVagrantRunning(paths.vagrantDotfile),
-  removeMachines: async (paths, progress) => ({ processesKilled: 0, machinesDestroyed: await destroyVagrantLab(paths, progress) }),
+  running: (paths) => strayVagrantRunning(paths.vagrantDotfile) || libvirtRunning(paths),
+  async removeMachines(paths, progress) {
+    const libvirt = libvirtEngineOf(paths);
+    if (!libvirt) return { processesKilled: 0, machinesDestroyed: await destroyVagrantLab(paths, progress) };
+    // The VMs, their networks and dnsmasq die with the lab's namespaces; their disks are in the lab's folder.
+    await stopStrayVagrant(paths.vagrantDotfile);
+    const processesKilled = await stopLibvirtDaemon(libvirt.plan);
+    return { processesKilled, machinesDestroyed: processesKilled > 0 };
+  },
 };
 
 function hostConnection(host: string, port: number): Promise<Duplex> {
@@ -46,4 +72,9 @@ function hostConnection(host: string, port: number): Promise<Duplex> {
     socket.once('connect', () => resolve(socket));
     socket.once('error', reject);
   });
+}
+
+function libvirtRunning(paths: LabPaths): boolean {
+  const libvirt = libvirtEngineOf(paths);
+  return libvirt !== undefined && libvirtDaemonRunning(libvirt.plan);
 }

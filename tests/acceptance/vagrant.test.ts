@@ -109,6 +109,8 @@ describe('vagrant provider with real Vagrant, no VirtualBox (acceptance)', funct
 
 describe('provider choice and preflight on this host (acceptance)', function () {
   this.timeout(120_000);
+  // VirtualBox's preflight, as on a host where Vagrant would use it (here it would take libvirt: see libvirt.test.ts).
+  const withVirtualBox = { ...process.env, VAGRANT_DEFAULT_PROVIDER: 'virtualbox' };
 
   it('lab:doctor: uml is chosen and ready here; vagrant names each missing piece with its fix', async () => {
     const uml = await runCli(['doctor']);
@@ -116,8 +118,9 @@ describe('provider choice and preflight on this host (acceptance)', function () 
     expect(uml.stdout).to.match(/^provider: uml \(the default on Linux/);
     expect(uml.stdout).to.include('uml (chosen): ready');
 
-    const vagrant = await runCli(['doctor', '--provider', 'vagrant']);
+    const vagrant = await runCli(['doctor', '--provider', 'vagrant'], { env: withVirtualBox });
     expect(vagrant.code).to.equal(1);
+    expect(vagrant.stdout).to.include('· engine: virtualbox (chosen with VAGRANT_DEFAULT_PROVIDER)');
     expect(vagrant.stdout).to.include('vagrant (chosen): ');
     expect(vagrant.stdout).to.match(/✓ Vagrant \d+\.\d+\.\d+/);
     expect(vagrant.stdout).to.include('✗ VirtualBox is not installed (no VBoxManage found) — fix: install VirtualBox');
@@ -129,7 +132,7 @@ describe('provider choice and preflight on this host (acceptance)', function () 
 
   it("lab:doctor asks Vagrant itself which VirtualBox it supports (stand-in VBoxManage in tests/vagrant/bin)", async () => {
     const doctor = (version: string) =>
-      runCli(['doctor', '--provider', 'vagrant'], { env: { ...process.env, PATH: `${path.join(repoRoot, 'tests', 'vagrant', 'bin')}:${process.env.PATH}`, STAND_IN_VBOX_VERSION: version } });
+      runCli(['doctor', '--provider', 'vagrant'], { env: { ...withVirtualBox, PATH: `${path.join(repoRoot, 'tests', 'vagrant', 'bin')}:${process.env.PATH}`, STAND_IN_VBOX_VERSION: version } });
     const supported = await doctor('7.0.14r161095');
     expect(supported.stdout).to.include('✓ VirtualBox 7.0.14r161095').and.to.include('✓ Vagrant accepts this VirtualBox and the Vagrantfile');
     const unsupported = await doctor('7.1.4r165100'); // newer than Debian's Vagrant 2.3.4 knows
@@ -143,9 +146,10 @@ describe('provider choice and preflight on this host (acceptance)', function () 
 
   it('lab:up --provider vagrant stops before making anything when VirtualBox is missing', async () => {
     const lab = 'vagrant-preflight';
-    const result = await runCli(['up', '--provider', 'vagrant', '--name', lab]);
+    const result = await runCli(['up', '--provider', 'vagrant', '--name', lab], { env: withVirtualBox });
     expect(result.code).to.equal(1);
     expect(result.stderr).to.include('provider: vagrant (chosen with --provider)');
+    expect(result.stderr).to.include('vagrant engine: virtualbox (chosen with VAGRANT_DEFAULT_PROVIDER)');
     expect(result.stderr).to.include('the vagrant provider cannot run here').and.to.include('VirtualBox is not installed').and.to.include('npm run lab:doctor -- --provider vagrant');
     expect(noStackTrace(result.stderr), result.stderr).to.equal(true);
     expect(existsSync(labPaths(lab).dir)).to.equal(false);

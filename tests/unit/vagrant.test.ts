@@ -13,6 +13,7 @@ import { parseCidr, type Cidr } from '../../src/spec/ipv4.js';
 import { loadSpec } from '../../src/spec/load.js';
 import { nodeAccessFromSshConfig } from '../../src/vagrant/node-access.js';
 import { writeNodeFiles } from '../../src/vagrant/node-files.js';
+import { chooseVagrantEngine } from '../../src/vagrant/engine.js';
 import { renderAllNodeFiles } from '../../src/render/bundle.js';
 import { provisionScripts } from '../../src/provision/apply.js';
 import { fixture, seedSpecPath, tempDir } from '../helpers.js';
@@ -138,6 +139,24 @@ describe('provider choice', () => {
     expect(chooseProvider({ platform: 'darwin', umlChecks: umlFine })).to.deep.equal({ name: 'vagrant', reason: 'the default on darwin (uml needs Linux)' });
     const blocked = chooseProvider({ platform: 'linux', umlChecks: () => [problem('the node image is not built yet, and building it needs root', 'sudo npm run lab:image')] });
     expect(blocked).to.deep.equal({ name: 'vagrant', reason: 'uml cannot run here: the node image is not built yet, and building it needs root' });
+  });
+});
+
+describe("Vagrant's engine: VirtualBox or libvirt", () => {
+  const host = { platform: 'linux' as const, virtualBoxInstalled: false, libvirtReady: false, libvirtInstallable: false };
+  it('takes VAGRANT_DEFAULT_PROVIDER first, and refuses a provider the lab has no engine for', () => {
+    expect(chooseVagrantEngine({ ...host, env: 'virtualbox', libvirtReady: true })).to.deep.equal({ name: 'virtualbox', reason: 'chosen with VAGRANT_DEFAULT_PROVIDER' });
+    expect(chooseVagrantEngine({ ...host, env: 'libvirt', virtualBoxInstalled: true }).name).to.equal('libvirt');
+    expect(() => chooseVagrantEngine({ ...host, env: 'docker' })).to.throw('VAGRANT_DEFAULT_PROVIDER must be virtualbox or libvirt for this lab, not "docker"');
+  });
+
+  it('is VirtualBox where it is installed (laptops), libvirt on a Linux host without it that has or can install libvirt', () => {
+    expect(chooseVagrantEngine({ ...host, virtualBoxInstalled: true, libvirtReady: true }).name).to.equal('virtualbox');
+    expect(chooseVagrantEngine({ ...host, libvirtReady: true })).to.deep.equal({ name: 'libvirt', reason: 'no VirtualBox here; libvirt is installed' });
+    expect(chooseVagrantEngine({ ...host, libvirtInstallable: true }).reason).to.equal('no VirtualBox here; libvirt is installed on the first lab:up (apt-get)');
+    // Elsewhere VirtualBox, whose preflight then says what to install.
+    expect(chooseVagrantEngine({ ...host, platform: 'darwin', libvirtInstallable: true }).name).to.equal('virtualbox');
+    expect(chooseVagrantEngine(host).name).to.equal('virtualbox');
   });
 });
 

@@ -1,0 +1,27 @@
+import path from 'node:path';
+import { ensureLibvirtBox } from '../box/libvirt-box.js';
+import type { LabPaths } from '../lab/state.js';
+import type { LabSpec } from '../spec/types.js';
+import type { Progress } from '../util/progress.js';
+import { startLibvirtDaemon } from './daemon.js';
+import { writeLibvirtEngine, type LibvirtEngine } from './engine.js';
+import { ensureLibvirtPackages, kvmWorks } from './host.js';
+import { libvirtPlan } from './plan.js';
+
+/** Everything a Vagrant lab on libvirt needs before `vagrant up`: packages, the box, the lab's own daemon. */
+export async function prepareLibvirtLab(spec: LabSpec, paths: LabPaths, progress: Progress): Promise<LibvirtEngine> {
+  await ensureLibvirtPackages(progress);
+  const box = await ensureLibvirtBox(progress);
+  const lab = path.basename(paths.dir);
+  const engine: LibvirtEngine = {
+    plan: libvirtPlan(paths, lab, `${spec.lab.subnet}/${spec.lab.prefix}`),
+    box: box.name,
+    vagrantHome: box.vagrantHome,
+    driver: (await kvmWorks(box.kernel)) ? 'kvm' : 'qemu',
+    prefix: `failover-lab-${lab}-`,
+  };
+  // Before the daemon: lab:down must find the namespaces whatever happens next.
+  writeLibvirtEngine(paths, engine);
+  await progress.step(`starting the lab's libvirt daemon (${engine.driver === 'kvm' ? 'KVM' : "qemu's software emulation"})`, () => startLibvirtDaemon(engine.plan));
+  return engine;
+}

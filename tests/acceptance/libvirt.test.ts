@@ -1,0 +1,89 @@
+import { expect } from 'chai';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { libvirtEngineOf } from '../../src/libvirt/engine.js';
+import { labPaths } from '../../src/lab/state.js';
+import { pidNamespaceOf } from '../../src/util/procfs.js';
+import { labVagrantEnvironment, vagrantStatus } from '../../src/vagrant/cli.js';
+import { hostNetworkSnapshot, leftovers, noStackTrace, processesInNamespace, processesMentioning, runCli, settledStatusTable } from './cli.js';
+
+/**
+ * The students' path for real: Vagrant itself (vagrant-libvirt) boots the Vagrantfile's four VMs,
+ * whole Debian kernels under qemu (software emulation here: this host's KVM runs no guest), in the
+ * lab's own libvirt daemon and namespaces; the same provisioning and the same failover checks.
+ */
+describe('vagrant on libvirt: the seed lab booted by real Vagrant and qemu (acceptance)', function () {
+  this.timeout(900_000);
+  const lab = 'libvirt-acc';
+  const paths = labPaths(lab);
+  let hostBefore: string;
+  let namespace: string | undefined;
+
+  before(async () => {
+    await runCli(['down', '--name', lab]);
+    hostBefore = hostNetworkSnapshot();
+  });
+  after(async () => {
+    await runCli(['down', '--name', lab]);
+  });
+
+  it('lab:up --provider vagrant takes libvirt where VirtualBox is missing: the box from the recipe, vagrant up of four VMs, provisioned', async () => {
+    const up = await runCli(['up', '--provider', 'vagrant', '--name', lab], { timeoutMs: 900_000 });
+    expect(up.code, up.stderr).to.equal(0);
+    expect(up.stderr).to.include('vagrant engine: libvirt (no VirtualBox here');
+    expect(up.stderr).to.match(/vagrant up: booting and provisioning balancer1, balancer2, backend1, backend2 in libvirt: done in [\d.]+ s/);
+    const engine = libvirtEngineOf(paths);
+    expect(engine?.box).to.match(/^failover-lab\/bookworm-[0-9a-f]{16}$/);
+    // Vagrant's own view: every machine made by it, on libvirt, running.
+    const machines = await vagrantStatus(labVagrantEnvironment(paths));
+    expect(machines.map((machine) => `${machine.name} ${machine.provider} ${machine.state}`)).to.deep.equal(['balancer1', 'balancer2', 'backend1', 'backend2'].map((name) => `${name} libvirt running`));
+    const table = await settledStatusTable(lab);
+    expect(table.stdout).to.match(/balancer1 +balancer +running +192\.168\.121\.\d+:22 +172\.28\.128\.10 +MASTER +yes +yes/);
+    expect(table.stdout).to.match(/backend2 +backend +running/);
+    // Everything of the lab is in its namespaces: the host's links, addresses and routes are as they were.
+    expect(hostNetworkSnapshot()).to.equal(hostBefore);
+    const holder = processesMentioning(path.join(paths.dir, 'libvirt', 'plan.json')).map((entry) => Number(entry.split(':')[0]));
+    namespace = holder.map((pid) => pidNamespaceOf(pid)).find((ns) => ns !== pidNamespaceOf('self'));
+    expect(namespace, 'the holder runs in a PID namespace of its own').to.be.a('string');
+    expect(processesInNamespace(namespace!).length, 'libvirtd, dnsmasq and four qemu in it').to.be.at.least(6);
+  });
+
+  it('lab:failover passes over them: the same checks and VRRP bounds as on uml', async () => {
+    const run = await runCli(['failover', '--name', lab], { timeoutMs: 300_000 });
+    expect(run.code, run.stdout + run.stderr).to.equal(0);
+    expect(run.stdout).to.include('## Verdict: PASS (6/6 checks)');
+  });
+
+  it('lab:down removes all of it: VMs, libvirtd, dnsmasq, bridges, mounts and the lab folder', async () => {
+    const down = await runCli(['down', '--name', lab]);
+    expect(down.code, down.stderr).to.equal(0);
+    expect(existsSync(paths.dir)).to.equal(false);
+    expect(leftovers(paths.dir)).to.deep.equal([]);
+    expect(processesInNamespace(namespace!)).to.deep.equal([]);
+    expect(hostNetworkSnapshot()).to.equal(hostBefore);
+  });
+
+  it('lab:down after the orchestrator was killed during vagrant up leaves nothing either', async () => {
+    const crashed = 'libvirt-crash';
+    const crashedPaths = labPaths(crashed);
+    const up = await runCli(['up', '--provider', 'vagrant', '--name', crashed], {
+      timeoutMs: 300_000,
+      whileRunning: (child) => {
+        let seen = '';
+        child.stderr?.on('data', (chunk: Buffer | string) => {
+          seen += chunk.toString();
+          // Killed once qemu boots the VMs: the daemon, the VMs and a vagrant up are all there to find.
+          if (seen.includes('Waiting for machine to boot')) child.kill('SIGKILL');
+        });
+      },
+    });
+    expect(up.code).to.equal(null);
+    expect(processesMentioning(crashedPaths.dir).length, 'the orphaned vagrant, the holder and qemu still run').to.be.greaterThan(0);
+    const down = await runCli(['down', '--name', crashed]);
+    expect(down.code, down.stderr).to.equal(0);
+    expect(noStackTrace(down.stderr), down.stderr).to.equal(true);
+    expect(existsSync(crashedPaths.dir)).to.equal(false);
+    expect(leftovers(crashedPaths.dir)).to.deep.equal([]);
+    expect(hostNetworkSnapshot()).to.equal(hostBefore);
+  });
+});
