@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +48,8 @@ export async function startLibvirtDaemon(plan: LibvirtPlan, timeoutMs = 60_000):
   const planFile = path.join(plan.dir, 'plan.json');
   writeFileSync(planFile, `${JSON.stringify(plan, null, 2)}\n`);
   const logFile = path.join(plan.dir, 'holder.log');
+  // Appended to (a lab started again keeps its first holder's words): read only what this one writes.
+  const from = existsSync(logFile) ? statSync(logFile).size : 0;
   const out = openSync(logFile, 'a');
   // bash is init of the namespaces, the holder its child: qemu daemonizes, and its orphaned
   // processes are reaped by bash (node reaps only what it spawned). When the holder ends, so does bash.
@@ -57,9 +59,10 @@ export async function startLibvirtDaemon(plan: LibvirtPlan, timeoutMs = 60_000):
     stdio: ['ignore', out, out],
   });
   child.unref();
+  closeSync(out);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const text = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
+    const text = existsSync(logFile) ? readFileSync(logFile).subarray(from).toString('utf8') : '';
     if (text.includes('control socket ready')) return;
     const failed = /holder failed: (.*)/.exec(text)?.[1];
     if (failed || child.exitCode !== null || Date.now() > deadline) {
