@@ -29,6 +29,7 @@ import path from 'node:path';
 import { withTcpCheck } from '../src/render/tcp-check-variant.js';
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
+/** Runs per fault of the catalogue (and of backend-down with TCP_CHECK); 0 leaves them out. */
 const faultRuns = Number(process.env.BENCH_FAULT_RUNS ?? 3);
 /** Runs per load mode of the seed on a Vagrant lab on libvirt; 0 leaves it out. */
 const libvirtRuns = Number(process.env.BENCH_LIBVIRT_RUNS ?? 3);
@@ -79,11 +80,11 @@ runBench('bench-failover', async () => {
       });
       process.stderr.write(`${mode}: failover ${run.measures.failoverSeconds ?? 'never'} s, outage ${run.measures.outageSeconds} s, ${run.passed ? 'PASS' : 'FAIL'} (${wallSeconds.toFixed(1)} s)\n`);
     }
-    faults = await benchFaults(paths, meta, faultRuns, 'catalogue');
+    if (faultRuns > 0) faults = await benchFaults(paths, meta, faultRuns, 'catalogue');
   } finally {
     await downLab(spec.name, silentProgress);
   }
-  const tcpCheck = await benchTcpCheckLab(faultRuns);
+  const tcpCheck = faultRuns > 0 ? await benchTcpCheckLab(faultRuns) : {};
   // The zero-loss profile, after the seed's lab is gone (one lab at a time), and both side by side.
   const seedLoadAverage = os.loadavg();
   const zeroLoss = await benchZeroLoss(runs);

@@ -26,12 +26,17 @@ export interface LibvirtBox {
   key: string;
   /** The box's kernel (libvirt boots it directly). */
   kernel: string;
+  /** Its disk image (qcow2). */
+  image: string;
   built: boolean;
 }
 
 /** Vagrant's public insecure key, which a box must accept at its first boot (Vagrant then puts a key of its own in). */
 export function vagrantInsecureKey(): string {
-  const roots = ['/usr/share/rubygems-integration/all/gems', '/opt/vagrant/embedded/gems/gems', '/opt/vagrant/embedded/gems/2.3.4/gems'];
+  // Debian's package, then HashiCorp's (whose older releases keep gems under a versioned folder).
+  const embedded = '/opt/vagrant/embedded/gems';
+  const versioned = existsSync(embedded) ? readdirSync(embedded).filter((name) => /^\d/.test(name)).map((name) => path.join(embedded, name, 'gems')) : [];
+  const roots = ['/usr/share/rubygems-integration/all/gems', path.join(embedded, 'gems'), ...versioned];
   for (const root of roots) {
     if (!existsSync(root)) continue;
     for (const entry of readdirSync(root).filter((name) => /^vagrant-\d/.test(name)).sort().reverse()) {
@@ -71,12 +76,13 @@ export async function ensureLibvirtBox(progress: Progress, options: { rebuild?: 
   const vagrantHome = libvirtVagrantHome();
   const dir = boxDirectory(vagrantHome, name);
   const kernel = path.join(dir, 'vmlinuz');
-  if (!options.rebuild && existsSync(path.join(dir, 'metadata.json'))) return { name, vagrantHome, key, kernel, built: false };
+  const image = path.join(dir, 'box.img');
+  if (!options.rebuild && existsSync(path.join(dir, 'metadata.json'))) return { name, vagrantHome, key, kernel, image, built: false };
   if (!isRoot()) {
     throw new LabError('BOX_NEEDS_ROOT', `the libvirt box ${name} is not built yet, and building it needs root`, { hint: 'build it once as root: sudo npm run lab:image -- --provider vagrant (every user can then use it)' });
   }
   await progress.step(`building libvirt box ${key} (${recipe.suite}, once)`, () => buildLibvirtBox(recipe, insecureKey, dir));
-  return { name, vagrantHome, key, kernel, built: true };
+  return { name, vagrantHome, key, kernel, image, built: true };
 }
 
 async function buildLibvirtBox(recipe: BoxRecipe, insecureKey: string, boxDir: string): Promise<void> {

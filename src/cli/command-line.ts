@@ -26,6 +26,7 @@ export interface CommandLine {
     course?: string;
     timeout?: string;
     'static-only'?: boolean;
+    'every-lab'?: boolean;
     // connections
     connections?: string;
     hold?: string;
@@ -71,6 +72,7 @@ export function parseCommandLine(argv: string[]): CommandLine {
       course: { type: 'string' },
       timeout: { type: 'string' },
       'static-only': { type: 'boolean' },
+      'every-lab': { type: 'boolean' },
       connections: { type: 'string' },
       hold: { type: 'string' },
       'fin-timeout': { type: 'string' },

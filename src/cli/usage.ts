@@ -39,6 +39,8 @@ commands:
     --shard I/N           grade only shard I of N (stable: by a hash of each submission's name)
     --timeout S           wall-clock limit per submission, seconds (default 300)
     --static-only         no lab: the static checks alone
+    --every-lab           a lab for every submission, also when an earlier one of the batch built
+                          the same lab (by default that lab's run is taken, and the grade says so)
   grade --merge DIR...    join the grades of several --out folders (e.g. CI shards) into one
                           grades.csv and junit.xml in --out
 

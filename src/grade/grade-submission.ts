@@ -1,6 +1,7 @@
+import { cpSync, existsSync } from 'node:fs';
 import { downLab } from '../lab/down.js';
 import type { LabSpec } from '../spec/types.js';
-import { silentProgress, type Progress } from '../util/progress.js';
+import { silentProgress, trackingProgress, type Progress } from '../util/progress.js';
 import { withDeadline } from './deadline.js';
 import { gradeFromResults, type RubricWeights } from './grade-from-results.js';
 import type { CheckedConfig } from './keepalived-check-output.js';
@@ -10,6 +11,7 @@ import { labSpecFromSubmission, type SubmissionLab } from './lab-spec.js';
 import { runLabStage, type LabStageResult } from './lab-stage.js';
 import { remoteProvisionDir } from '../provision/apply.js';
 import { gradeStatic, type StaticResult } from './static-stage.js';
+import { sharedRun, type SharedLabRuns } from './shared-runs.js';
 import type { GradeReport, Lang } from './types.js';
 import { LabError } from '../errors.js';
 
@@ -30,6 +32,8 @@ export interface GradeOptions {
   progress: Progress;
   /** Where the failover scenario's report (summary.md, result.json) goes; default reports/<run-id>/. */
   reportDir?: string;
+  /** A batch's runs, so that a lab equal to an earlier one's is not run again (SharedLabRuns). */
+  sharedRuns?: SharedLabRuns;
 }
 
 export interface GradeOutcome {
@@ -78,9 +82,21 @@ export async function gradeSubmission(submissionPath: string, options: GradeOpti
 
   const remove = async () => void (await downLab(options.labName, silentProgress));
   try {
-    const outcome = await withDeadline(options.timeoutMs, (stillWanted) => runLabStage(lab, checkedConfigs(staticResult), options.progress, stillWanted, options.reportDir), remove);
-    if (!outcome.done) return finish({ error: `timed out after ${Math.round(options.timeoutMs / 1000)} s` }, { labNotes: lab.notes });
-    const { result, summary } = outcome.value;
+    // Where a lab that timed out was stuck, for whoever reads the grade (it is the grader's problem).
+    const progress = trackingProgress(options.progress);
+    let stuckIn: string | undefined;
+    const ownRun = async () => {
+      const outcome = await withDeadline(options.timeoutMs, (stillWanted) => runLabStage(lab, checkedConfigs(staticResult), progress, stillWanted, options.reportDir), async () => {
+        stuckIn ??= progress.running() ?? 'between steps';
+        await remove();
+      });
+      return outcome.done ? outcome.value : undefined;
+    };
+    const { run, sharedWith } = options.sharedRuns ? await options.sharedRuns.once(lab, { path: submissionPath, reportDir: options.reportDir }, ownRun) : { run: await ownRun(), sharedWith: undefined };
+    if (!run) return finish({ error: `timed out after ${Math.round(options.timeoutMs / 1000)} s${stuckIn ? `, in: ${stuckIn}` : ''}` }, { labNotes: lab.notes });
+    // The shared run's report (summary.md, result.json, report.html) goes in this submission's folder too.
+    if (sharedWith?.reportDir && options.reportDir && existsSync(sharedWith.reportDir)) cpSync(sharedWith.reportDir, options.reportDir, { recursive: true });
+    const { result, summary } = sharedWith ? sharedRun(run, sharedWith.path) : run;
     const ipvsStats = result.kind === 'ran'
       ? Object.entries(result.scenario.ipvsText).flatMap(([node, text]) => [
         { title: `${node}: ipvsadm -Ln --stats before the fault`, text: text.before },

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { LabError } from '../errors.js';
 import { findProcesses, ownPidNamespace, pidNamespaceOf, processAlive, processesInNamespaces } from '../util/procfs.js';
 import type { LibvirtPlan } from './plan.js';
+import { controlConnection } from '../uml/control-socket.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const holderScript = path.join(here, 'holder-main.js');
@@ -100,14 +101,8 @@ export async function stopLibvirtDaemon(plan: LibvirtPlan, timeoutMs = 30_000): 
 
 /** A TCP stream opened from inside the lab's network namespace (to a VM's SSH, or the VIP). */
 export function libvirtConnection(plan: LibvirtPlan, host: string, port: number): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(plan.controlSocket);
-    socket.once('connect', () => {
-      socket.off('error', reject);
-      socket.write(`${JSON.stringify({ op: 'connect', host, port })}\n`);
-      resolve(socket);
-    });
-    socket.once('error', (cause) => reject(new LabError('SANDBOX_UNREACHABLE', `the libvirt sandbox of lab ${plan.lab} does not answer`, { cause, hint: 'restart the lab: npm run lab:down && npm run lab:up' })));
+  return controlConnection(plan.controlSocket, { op: 'connect', host, port }).catch((cause: unknown) => {
+    throw new LabError('SANDBOX_UNREACHABLE', `the libvirt sandbox of lab ${plan.lab} does not answer`, { cause, hint: 'restart the lab: npm run lab:down && npm run lab:up' });
   });
 }
 

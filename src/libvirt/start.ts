@@ -3,6 +3,7 @@ import { ensureLibvirtBox } from '../box/libvirt-box.js';
 import type { LabPaths } from '../lab/state.js';
 import type { LabSpec } from '../spec/types.js';
 import type { Progress } from '../util/progress.js';
+import { placeBoxInPool } from './box-volume.js';
 import { startLibvirtDaemon } from './daemon.js';
 import { writeLibvirtEngine, type LibvirtEngine } from './engine.js';
 import { ensureLibvirtPackages, kvmWorks } from './host.js';
@@ -22,6 +23,7 @@ export async function prepareLibvirtLab(spec: LabSpec, paths: LabPaths, progress
   };
   // Before the daemon: lab:down must find the namespaces whatever happens next.
   writeLibvirtEngine(paths, engine);
+  placeBoxInPool(box, engine.plan.images);
   await progress.step(`starting the lab's libvirt daemon (${engine.driver === 'kvm' ? 'KVM' : "qemu's software emulation"})`, () => startLibvirtDaemon(engine.plan));
   return engine;
 }

@@ -40,9 +40,10 @@ export interface LabProvider {
   /**
    * Powers one node's VM for a fault: `kill` (no shutdown, as a power cut), `boot` (again, after a
    * kill; the engine provisions it over SSH once it answers), `freeze` and `thaw` (stopped and let
-   * run on, its memory kept).
+   * run on, its memory kept). Resolves with the instant (ms) the act reached the VM when that is
+   * not when the call began (a command that starts slowly and acts at its end), else undefined.
    */
-  nodePower(paths: LabPaths, meta: LabMeta, node: string, action: NodePowerAction): Promise<void>;
+  nodePower(paths: LabPaths, meta: LabMeta, node: string, action: NodePowerAction): Promise<number | undefined>;
   /** How a node's management access reads in lab:status. */
   describeAccess(node: NodeAccess): string;
   /** Whether anything this provider made for the lab still runs (found from the state directory and /proc). */

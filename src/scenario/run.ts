@@ -2,6 +2,7 @@ import { detectionMarginSeconds, masterDownInterval } from '../checks/vrrp-timin
 import { LabError } from '../errors.js';
 import { closeAll, connectNode, openShell, sshTarget, type Closable } from '../lab/access.js';
 import { scenarioConvergenceTimeoutMs, waitForConvergence } from '../lab/convergence.js';
+import { probeNode, type NodeProbe } from '../lab/node-probe.js';
 import type { LabMeta, LabPaths } from '../lab/state.js';
 import { startLoad } from '../load/run-load.js';
 import { parseIpvsadmStats } from '../parse/ipvsadm-stats.js';
@@ -137,6 +138,16 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
   // Several VRRP instances: every event names its VIP or instance, and the load spreads over the VIPs.
   const several = spec.vrrpInstances !== undefined;
   const vips = vipAddresses(spec);
+  /** A balancer's state as probed, as events: where the monitors' record of it begins. */
+  const recordProbe = (node: string, probe: NodeProbe) => {
+    if (several) {
+      for (const [instance, state] of Object.entries(probe.instanceStates ?? {})) record({ t: Date.now(), kind: 'vrrp-state', node, state, source: 'dump', instance });
+      for (const vip of probe.heldVips) record({ t: Date.now(), kind: 'vip', node, action: 'added', vip });
+      return;
+    }
+    record({ t: Date.now(), kind: 'vrrp-state', node, state: probe.keepalived ?? 'UNKNOWN', source: 'dump' });
+    if (probe.holdsVip) record({ t: Date.now(), kind: 'vip', node, action: 'added' });
+  };
   const focusVip = vrrp.instances?.find((instance) => instance.master === vrrp.master)?.vip ?? spec.vip.address;
   // As many connections to each VIP: the plan's count rounded up to a multiple of the VIPs.
   const connections = Math.ceil(plan.connections / vips.length) * vips.length;
@@ -206,15 +217,7 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
       const holder = holderOf(focusVip) ?? vrrp.master;
       if (holder !== vrrp.master) vrrp = { ...vrrp, master: holder, backup: vrrp.master };
       if (spec.vrrpInstances) vrrp = { ...vrrp, instances: spec.vrrpInstances.map((instance) => runInstance(instance, holderOf(instance.vip.address) ?? instance.master)) };
-      for (const [node, probe] of probes) {
-        if (several) {
-          for (const [instance, state] of Object.entries(probe.instanceStates ?? {})) record({ t: Date.now(), kind: 'vrrp-state', node, state, source: 'dump', instance });
-          for (const vip of probe.heldVips) record({ t: Date.now(), kind: 'vip', node, action: 'added', vip });
-          continue;
-        }
-        record({ t: Date.now(), kind: 'vrrp-state', node, state: probe.keepalived ?? 'UNKNOWN', source: 'dump' });
-        if (probe.holdsVip) record({ t: Date.now(), kind: 'vip', node, action: 'added' });
-      }
+      for (const [node, probe] of probes) recordProbe(node, probe);
       await sleep(500); // the monitors take a moment to start under uml
     });
 
@@ -230,8 +233,11 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
         // Recorded before the act: from this instant the node's own records may stop.
         if (action === 'kill' || action === 'freeze') away.add(target);
         const hostAt = Date.now();
-        record({ t: hostAt, kind: 'power', node: target, action });
-        await providerFor(meta.provider).nodePower(paths, meta, target, action);
+        const issued: TimelineEvent = { t: hostAt, kind: 'power', node: target, action };
+        record(issued);
+        const actedAt = await providerFor(meta.provider).nodePower(paths, meta, target, action);
+        // A command that acts at its end (Vagrant's, virsh): the VM ran until then (events are sorted by time at the end).
+        if (actedAt !== undefined) issued.t = actedAt;
         if (action === 'kill') {
           void watchers.get(target)?.stop();
           watchers.delete(target);
@@ -241,7 +247,7 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
           sessions.delete(target);
         }
         if (action === 'thaw') away.delete(target);
-        return { hostAt };
+        return { hostAt: actedAt ?? hostAt };
       },
       async bringBack() {
         const ssh = await Communicator.waitReady(sshTarget(paths, meta, target), rebootSshTimeoutMs);
@@ -254,6 +260,10 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
         if (labNode.role === 'balancer') {
           watchers.set(target, watch(ssh, target, await readNodeClock(shell), record));
           shells.set(target, shell);
+          // A VM booted again from its own disk (libvirt keeps it; uml's starts afresh) may have
+          // started keepalived, and taken the VIP, before SSH answered: where its record begins.
+          const probe = await probeNode(spec, labNode, shell).catch(() => undefined);
+          if (probe) recordProbe(target, probe);
         }
         await provisionNode(spec, labNode, ssh, renderNodeFiles(spec, labNode));
         record({ t: Date.now(), kind: 'phase', name: `${target} provisioned again` });

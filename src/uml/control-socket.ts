@@ -57,3 +57,19 @@ export function relayConnection(client: net.Socket, target: { host?: unknown; po
   });
   client.on('error', () => upstream.destroy());
 }
+
+/**
+ * The client side: connects to a holder's socket and sends one request line. The caller turns a
+ * failure into its own error (this module stays free of the project's imports).
+ */
+export function controlConnection(socketPath: string, request: object): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(socketPath);
+    socket.once('connect', () => {
+      socket.off('error', reject);
+      socket.write(`${JSON.stringify(request)}\n`);
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
+}

@@ -37,6 +37,7 @@ export const umlProvider: LabProvider = {
     // A fresh copy-on-write disk, as a reinstalled machine: the engine provisions it again.
     else if (action === 'boot') await restartSandboxNode(paths, umid, node);
     else signalSandboxNode(paths, umid, node, action === 'freeze' ? 'SIGSTOP' : 'SIGCONT');
+    return undefined; // a signal, at once
   },
   describeAccess: (node) => node.managementAddress,
   running: (paths) => sandboxRunning(paths),

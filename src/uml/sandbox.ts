@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { LabError } from '../errors.js';
 import type { LabPaths } from '../lab/state.js';
 import type { CpuLimit } from './cpu-limit.js';
+import { controlConnection } from './control-socket.js';
 import type { HolderRequest, HolderStatus, NodeProcessStatus } from './holder-protocol.js';
 import type { SandboxPlan } from './plan.js';
 import { isRoot } from '../util/paths.js';
@@ -181,16 +182,8 @@ export function sandboxRunning(paths: LabPaths): boolean {
 
 /** Sends one request to the holder's control socket and returns the connected socket. */
 export function holderConnection(paths: LabPaths, request: HolderRequest): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(paths.controlSocket);
-    socket.once('connect', () => {
-      socket.off('error', reject);
-      socket.write(`${JSON.stringify(request)}\n`);
-      resolve(socket);
-    });
-    socket.once('error', (cause) =>
-      reject(new LabError('SANDBOX_UNREACHABLE', `the sandbox of the lab in ${paths.dir} does not answer`, { cause, hint: 'restart the lab: npm run lab:down && npm run lab:up' })),
-    );
+  return controlConnection(paths.controlSocket, request).catch((cause: unknown) => {
+    throw new LabError('SANDBOX_UNREACHABLE', `the sandbox of the lab in ${paths.dir} does not answer`, { cause, hint: 'restart the lab: npm run lab:down && npm run lab:up' });
   });
 }
 

@@ -52,3 +52,24 @@ export const silentProgress: Progress = {
   step: (_label, work) => work(),
   info: () => undefined,
 };
+
+/**
+ * Passes steps and lines on to `inner` and remembers the steps still running, so that work that
+ * timed out can say where it was (e.g. a grader's lab past its wall clock).
+ */
+export function trackingProgress(inner: Progress): Progress & { running(): string | undefined } {
+  const open: { label: string; since: number }[] = [];
+  return {
+    async step(label, work) {
+      const entry = { label, since: Date.now() };
+      open.push(entry);
+      try {
+        return await inner.step(label, work);
+      } finally {
+        open.splice(open.indexOf(entry), 1);
+      }
+    },
+    info: (line) => inner.info(line),
+    running: () => (open.length === 0 ? undefined : open.map((entry) => `${entry.label} (for ${formatSeconds(Date.now() - entry.since)})`).join(' › ')),
+  };
+}

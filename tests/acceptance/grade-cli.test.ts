@@ -141,12 +141,22 @@ describe("lab:grade: the submissions corpus graded for real, as one batch at the
     }
   });
 
-  it('grades the good answer the same three times', () => {
+  it('runs one lab for the answers that build the same one (the good answer three times, and beside odd files): graded alike, and each told so', () => {
     const [, ...rows] = parseCsv(readFileSync(path.join(out, 'grades.csv'), 'utf8'));
-    const seeds = rows.filter((row) => caseOf.get(row[0] ?? '') === 'seed-answer');
-    expect(seeds).to.have.length(3);
-    expect(new Set(seeds.map((row) => row.slice(1).join(','))).size, seeds.map((row) => row.join(',')).join('\n')).to.equal(1);
-    expect(seeds[0]?.[1]).to.equal('pass');
+    const folderOf = (submission: string) => path.join(out, readdirSync(out).find((entry) => existsSync(path.join(out, entry, 'grade.json')) && (JSON.parse(readFileSync(path.join(out, entry, 'grade.json'), 'utf8')) as { submission: string }).submission === submission)!);
+    const sharedNote = /the lab ran once for this submission and (\S+): the grader built the same lab/;
+    // The corpus's folders that hold the good answer beside an odd file build one lab too (tests/unit/grade-shared-runs).
+    for (const group of [['seed-answer'], ['binary-file', 'good-markdown', 'large-file', 'non-utf8', 'symlink-outside']]) {
+      const members = rows.filter((row) => group.includes(caseOf.get(row[0] ?? '') ?? ''));
+      expect(new Set(members.map((row) => row.slice(1).join(','))).size, members.map((row) => row.join(',')).join('\n')).to.equal(1);
+      expect(members[0]?.[1]).to.equal('pass');
+      const notes = members.map((row) => readFileSync(path.join(folderOf(row[0]!), 'feedback.md'), 'utf8').match(sharedNote)?.[1]);
+      const ran = members.filter((_, index) => notes[index] === undefined).map((row) => row[0]);
+      expect(ran, `one of ${group.join(', ')} ran the lab`).to.have.length(1);
+      for (const note of notes.filter((note) => note !== undefined)) expect(note).to.equal(ran[0]);
+      // Its report is in each folder that took it.
+      for (const row of members) expect(existsSync(path.join(folderOf(row[0]!), 'scenario', 'result.json')), row[0]).to.equal(true);
+    }
   });
 
   it('leaves the host as it was: no lab, no process, no interface, and nothing a hostile submission planted', () => {

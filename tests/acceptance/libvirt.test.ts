@@ -32,6 +32,9 @@ describe('vagrant on libvirt: the seed lab booted by real Vagrant and qemu (acce
     expect(up.code, up.stderr).to.equal(0);
     expect(up.stderr).to.include('vagrant engine: libvirt (no VirtualBox here');
     expect(up.stderr).to.match(/vagrant up: booting and provisioning balancer1, balancer2, backend1, backend2 in libvirt: done in [\d.]+ s/);
+    // The box was put in the lab's pool beforehand: Vagrant found it and uploaded nothing.
+    expect(up.stderr).to.include('vagrant up: booting');
+    expect(up.stderr).not.to.include('Uploading base box image');
     const engine = libvirtEngineOf(paths);
     expect(engine?.box).to.match(/^failover-lab\/bookworm-[0-9a-f]{16}$/);
     // Vagrant's own view: every machine made by it, on libvirt, running.
@@ -52,6 +55,16 @@ describe('vagrant on libvirt: the seed lab booted by real Vagrant and qemu (acce
     const run = await runCli(['failover', '--name', lab], { timeoutMs: 300_000 });
     expect(run.code, run.stdout + run.stderr).to.equal(0);
     expect(run.stdout).to.include('## Verdict: PASS (6/6 checks)');
+  });
+
+  it('freeze and node-crash through the lab\'s libvirtd (virsh suspend/resume/destroy, vagrant up): the same fault checks pass', async () => {
+    // A paused VM is timed from when it paused, not from Vagrant's start-up; a VM booted from its own
+    // disk starts keepalived before SSH answers, and its record begins with what it then holds.
+    for (const fault of ['freeze', 'node-crash']) {
+      const run = await runCli(['failover', '--name', lab, '--fault', fault], { timeoutMs: 300_000 });
+      expect(run.code, `${fault}:\n${run.stdout}${run.stderr}`).to.equal(0);
+      expect(run.stdout, fault).to.include('## Verdict: PASS (6/6 checks)');
+    }
   });
 
   it('lab:down removes all of it: VMs, libvirtd, dnsmasq, bridges, mounts and the lab folder', async () => {

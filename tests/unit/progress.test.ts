@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createProgress } from '../../src/util/progress.js';
+import { createProgress, silentProgress, trackingProgress } from '../../src/util/progress.js';
 
 /** A stand-in for process.stderr that records what is written. */
 function captured(isTTY: boolean): { stream: NodeJS.WriteStream; text: () => string } {
@@ -22,5 +22,15 @@ describe('progress output', () => {
     const progress = createProgress(out.stream);
     await progress.step('boot', () => Promise.reject(new Error('no'))).catch(() => undefined);
     expect(out.text()).to.equal('boot …\nboot: failed after T\n');
+  });
+
+  it('tracks the steps still running, nested ones too, so that a timeout can say where it was', async () => {
+    const progress = trackingProgress(silentProgress);
+    expect(progress.running()).to.equal(undefined);
+    let inside: string | undefined;
+    await progress.step('lab up', () => progress.step('booting 4 nodes', async () => void (inside = progress.running())));
+    expect(inside).to.match(/^lab up \(for \d+\.\d s\) › booting 4 nodes \(for \d+\.\d s\)$/);
+    await progress.step('failing', async () => { throw new Error('no'); }).catch(() => undefined);
+    expect(progress.running(), 'a finished or failed step is no longer running').to.equal(undefined);
   });
 });

@@ -20,6 +20,7 @@ import {
   type GradedSubmission,
 } from '../../grade/output/index.js';
 import { BatchLabs } from '../../grade/output/interrupt.js';
+import { SharedLabRuns } from '../../grade/shared-runs.js';
 import type { GradeReport, Lang } from '../../grade/types.js';
 import { loadSpec } from '../../spec/load.js';
 import { defaultSpecPath, projectRoot } from '../../util/paths.js';
@@ -100,6 +101,7 @@ export async function grade(cli: CommandLine): Promise<number> {
 
   // Each grade is written as it is made, so an interrupted batch keeps what it has graded.
   const labs = new BatchLabs();
+  const sharedRuns = cli.options['every-lab'] ? undefined : new SharedLabRuns();
   const folders = new Map<GradedSubmission, string>(); // graded so far, in order, and where each went
   const stopWatching = labs.removeOnInterrupt(
     (line) => progress.info(line),
@@ -117,7 +119,7 @@ export async function grade(cli: CommandLine): Promise<number> {
       const labName = `grade-${id.slice(-10)}`;
       const outcome = cli.options['static-only']
         ? staticOnlyOutcome(submission.path, { seed, lang, weights: rubricWeights(rubric, lang), keepalivedCheck })
-        : await labs.with(labName, () => gradeSubmission(submission.path, { seed, lang, weights: rubricWeights(rubric, lang), keepalivedCheck, labName, timeoutMs, progress: silentProgress, reportDir: path.join(out, id, 'scenario') }));
+        : await labs.with(labName, () => gradeSubmission(submission.path, { seed, lang, weights: rubricWeights(rubric, lang), keepalivedCheck, labName, timeoutMs, progress: silentProgress, reportDir: path.join(out, id, 'scenario'), sharedRuns }));
       const graded = { ...outcome, report: applyRubric(outcome.report, rubric, lang) };
       folders.set(graded, writeGrade(out, graded, lang));
       return graded;

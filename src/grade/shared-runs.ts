@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import type { LabStageRun } from './lab-stage.js';
+import type { SubmissionLab } from './lab-spec.js';
+
+/**
+ * Labs of one batch that would run the same thing run once. Students hand in the same answer more
+ * often than not (the seed's, a classmate's), and what a lab does is fixed by what the grader built
+ * from the submission: the spec (its name aside), the scenario and the notes. Markdown, comments,
+ * file names and odd files around the configs do not reach it. A later submission with the same lab
+ * takes the first one's run, said in its notes; each is still judged with its own static stage.
+ * Only a run whose scenario ran is shared: after a timeout, an error or a lab that did not come up,
+ * the next one runs its own.
+ */
+export class SharedLabRuns {
+  private readonly runs = new Map<string, { submission: string; reportDir?: string; run: Promise<LabStageRun | undefined> }>();
+
+  /** What a lab runs, as a key: two labs with equal keys cannot tell each other apart. */
+  static keyOf(lab: SubmissionLab): string {
+    const { name: _name, sourcePath: _sourcePath, ...spec } = lab.spec;
+    return createHash('sha256').update(JSON.stringify({ spec, plan: lab.plan, notes: lab.notes })).digest('hex');
+  }
+
+  /**
+   * The run of an equal lab that an earlier submission started (waited for) when it ran to its end,
+   * or else `own()` (undefined: timed out), kept for the ones after.
+   */
+  async once(lab: SubmissionLab, submission: { path: string; reportDir?: string }, own: () => Promise<LabStageRun | undefined>): Promise<{ run: LabStageRun | undefined; sharedWith?: { path: string; reportDir?: string } }> {
+    const key = SharedLabRuns.keyOf(lab);
+    const earlier = this.runs.get(key);
+    if (earlier) {
+      const run = await earlier.run.catch(() => undefined);
+      // A rejected or failed lab is not shared: its findings and logs name the first submission's files.
+      if (run?.result.kind === 'ran') return { run, sharedWith: { path: earlier.submission, ...(earlier.reportDir ? { reportDir: earlier.reportDir } : {}) } };
+    }
+    const run = own();
+    this.runs.set(key, { submission: submission.path, ...(submission.reportDir ? { reportDir: submission.reportDir } : {}), run });
+    return { run: await run };
+  }
+}
+
+/** The run as the submission that shares it reports it: the first one's, with a note saying so. */
+export function sharedRun(run: LabStageRun, sharedWith: string): LabStageRun {
+  if (run.result.kind !== 'ran') return run;
+  const note = `the lab ran once for this submission and ${sharedWith}: the grader built the same lab from both (spec, configs, scenario)`;
+  return { ...run, result: { ...run.result, notes: [...run.result.notes, note] } };
+}
