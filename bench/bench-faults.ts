@@ -4,6 +4,7 @@ import { faultCatalogue, faultNamed } from '../src/scenario/faults/catalogue.js'
 import { runFailover } from '../src/scenario/failover.js';
 import { faultScenario } from '../src/scenario/run.js';
 import { silentProgress } from '../src/util/progress.js';
+import { providerFor } from '../src/provider/registry.js';
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
 const summary = (values: number[]) => {
@@ -25,7 +26,7 @@ export async function benchFaults(paths: LabPaths, meta: LabMeta, count: number,
       const started = Date.now();
       const loadAverage = os.loadavg()[0] ?? 0;
       // A run that cannot start (a node that does not answer) is counted and the bench goes on.
-      const run = await runFailover(paths, meta, faultScenario(definition, meta.spec), silentProgress).catch((error: unknown) => {
+      const run = await runFailover(paths, meta, faultScenario(definition, meta.spec, providerFor(meta.provider).rebootAllowance(paths)), silentProgress).catch((error: unknown) => {
         errors.push(error instanceof Error ? error.message : String(error));
         process.stderr.write(`${definition.name} (${meta.name}): error: ${errors.at(-1)}\n`);
         return undefined;

@@ -15,8 +15,12 @@ import { boxRecipe, hostAptSources, libvirtRecipeSubdir, recipeFiles, type BoxRe
 export const libvirtBoxPackages = ['linux-image-amd64', 'dbus', 'sudo'];
 /** The disk's size as the VM sees it (GiB); sparse, about 700 MB are used. */
 const diskGiB = 2;
-/** Vagrant's version of a box added without a version. */
-const unversioned = '0';
+/**
+ * The box's version in Vagrant's collection. Its name already holds the recipe's hash, so one
+ * version per name is enough; a box without one (Vagrant's "0") makes vagrant-libvirt warn on every
+ * up and name the pool's copy of the image after the image file's mtime.
+ */
+export const libvirtBoxVersion = '1';
 
 export interface LibvirtBox {
   /** The box's name for `config.vm.box`. */
@@ -58,9 +62,18 @@ function libvirtBoxKey(recipe: BoxRecipe, insecureKey: string): string {
 
 const libvirtBoxName = (recipe: BoxRecipe, key: string) => `failover-lab/${recipe.suite}-${key}`;
 
-/** Where Vagrant keeps an unversioned libvirt box of this name under VAGRANT_HOME (its box collection's layout). */
+/** Where Vagrant keeps this libvirt box under VAGRANT_HOME (its box collection's layout: name, version, provider). */
 function boxDirectory(vagrantHome: string, name: string): string {
-  return path.join(vagrantHome, 'boxes', name.replaceAll('/', '-VAGRANTSLASH-'), unversioned, 'libvirt');
+  return path.join(vagrantHome, 'boxes', name.replaceAll('/', '-VAGRANTSLASH-'), libvirtBoxVersion, 'libvirt');
+}
+
+/** A box built before it had a version (Vagrant's "0" beside it) is moved under its version, not built again. */
+function adoptUnversionedBox(dir: string): void {
+  const unversioned = path.join(path.dirname(path.dirname(dir)), '0', 'libvirt');
+  if (existsSync(dir) || !existsSync(path.join(unversioned, 'metadata.json'))) return;
+  mkdirSync(path.dirname(dir), { recursive: true });
+  renameSync(unversioned, dir);
+  rmSync(path.dirname(unversioned), { recursive: true, force: true });
 }
 
 export function libvirtVagrantHome(): string {
@@ -77,6 +90,7 @@ export async function ensureLibvirtBox(progress: Progress, options: { rebuild?: 
   const dir = boxDirectory(vagrantHome, name);
   const kernel = path.join(dir, 'vmlinuz');
   const image = path.join(dir, 'box.img');
+  adoptUnversionedBox(dir);
   if (!options.rebuild && existsSync(path.join(dir, 'metadata.json'))) return { name, vagrantHome, key, kernel, image, built: false };
   if (!isRoot()) {
     throw new LabError('BOX_NEEDS_ROOT', `the libvirt box ${name} is not built yet, and building it needs root`, { hint: 'build it once as root: sudo npm run lab:image -- --provider vagrant (every user can then use it)' });

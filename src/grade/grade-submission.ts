@@ -11,7 +11,7 @@ import { labSpecFromSubmission, type SubmissionLab } from './lab-spec.js';
 import { runLabStage, type LabStageResult } from './lab-stage.js';
 import { remoteProvisionDir } from '../provision/apply.js';
 import { gradeStatic, type StaticResult } from './static-stage.js';
-import { sharedRun, type SharedLabRuns } from './shared-runs.js';
+import type { SharedLabRuns } from './shared-runs.js';
 import type { GradeReport, Lang } from './types.js';
 import { LabError } from '../errors.js';
 
@@ -96,7 +96,7 @@ export async function gradeSubmission(submissionPath: string, options: GradeOpti
     if (!run) return finish({ error: `timed out after ${Math.round(options.timeoutMs / 1000)} s${stuckIn ? `, in: ${stuckIn}` : ''}` }, { labNotes: lab.notes });
     // The shared run's report (summary.md, result.json, report.html) goes in this submission's folder too.
     if (sharedWith?.reportDir && options.reportDir && existsSync(sharedWith.reportDir)) cpSync(sharedWith.reportDir, options.reportDir, { recursive: true });
-    const { result, summary } = sharedWith ? sharedRun(run, sharedWith.path) : run;
+    const { result, summary } = run;
     const ipvsStats = result.kind === 'ran'
       ? Object.entries(result.scenario.ipvsText).flatMap(([node, text]) => [
         { title: `${node}: ipvsadm -Ln --stats before the fault`, text: text.before },

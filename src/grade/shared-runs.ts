@@ -2,6 +2,12 @@ import { createHash } from 'node:crypto';
 import type { LabStageRun } from './lab-stage.js';
 import type { SubmissionLab } from './lab-spec.js';
 
+/** A submission as the batch knows it: its path, and where its scenario report goes. */
+export interface BatchSubmission {
+  path: string;
+  reportDir?: string;
+}
+
 /**
  * Labs of one batch that would run the same thing run once. Students hand in the same answer more
  * often than not (the seed's, a classmate's), and what a lab does is fixed by what the grader built
@@ -12,7 +18,7 @@ import type { SubmissionLab } from './lab-spec.js';
  * the next one runs its own.
  */
 export class SharedLabRuns {
-  private readonly runs = new Map<string, { submission: string; reportDir?: string; run: Promise<LabStageRun | undefined> }>();
+  private readonly runs = new Map<string, { submission: BatchSubmission; run: Promise<LabStageRun | undefined> }>();
 
   /** What a lab runs, as a key: two labs with equal keys cannot tell each other apart. */
   static keyOf(lab: SubmissionLab): string {
@@ -22,25 +28,21 @@ export class SharedLabRuns {
 
   /**
    * The run of an equal lab that an earlier submission started (waited for) when it ran to its end,
-   * or else `own()` (undefined: timed out), kept for the ones after.
+   * with a note naming that submission, or else `own()` (undefined: timed out), kept for the ones after.
    */
-  async once(lab: SubmissionLab, submission: { path: string; reportDir?: string }, own: () => Promise<LabStageRun | undefined>): Promise<{ run: LabStageRun | undefined; sharedWith?: { path: string; reportDir?: string } }> {
+  async once(lab: SubmissionLab, submission: BatchSubmission, own: () => Promise<LabStageRun | undefined>): Promise<{ run: LabStageRun | undefined; sharedWith?: BatchSubmission }> {
     const key = SharedLabRuns.keyOf(lab);
     const earlier = this.runs.get(key);
     if (earlier) {
       const run = await earlier.run.catch(() => undefined);
       // A rejected or failed lab is not shared: its findings and logs name the first submission's files.
-      if (run?.result.kind === 'ran') return { run, sharedWith: { path: earlier.submission, ...(earlier.reportDir ? { reportDir: earlier.reportDir } : {}) } };
+      if (run?.result.kind === 'ran') {
+        const note = `the lab ran once for this submission and ${earlier.submission.path}: the grader built the same lab from both (spec, configs, scenario)`;
+        return { run: { ...run, result: { ...run.result, notes: [...run.result.notes, note] } }, sharedWith: earlier.submission };
+      }
     }
     const run = own();
-    this.runs.set(key, { submission: submission.path, ...(submission.reportDir ? { reportDir: submission.reportDir } : {}), run });
+    this.runs.set(key, { submission, run });
     return { run: await run };
   }
-}
-
-/** The run as the submission that shares it reports it: the first one's, with a note saying so. */
-export function sharedRun(run: LabStageRun, sharedWith: string): LabStageRun {
-  if (run.result.kind !== 'ran') return run;
-  const note = `the lab ran once for this submission and ${sharedWith}: the grader built the same lab from both (spec, configs, scenario)`;
-  return { ...run, result: { ...run.result, notes: [...run.result.notes, note] } };
 }

@@ -1,5 +1,6 @@
-import { copyFileSync, existsSync, linkSync, mkdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { libvirtBoxVersion } from '../box/libvirt-box.js';
 
 /**
  * vagrant-libvirt uploads a box's image into the storage pool once per pool, through libvirt's
@@ -10,9 +11,8 @@ import path from 'node:path';
  * simply uploads it, as before.
  */
 export function placeBoxInPool(box: { name: string; image: string }, poolDir: string): void {
-  // vagrant-libvirt 0.11 (HandleBoxImage.get_volume_name): an unversioned box is "0_<image mtime>".
-  const mtime = Math.floor(statSync(box.image).mtimeMs / 1000);
-  const volume = path.join(poolDir, `${box.name.replaceAll('/', '-VAGRANTSLASH-')}_vagrant_box_image_0_${mtime}_box.img`);
+  // vagrant-libvirt 0.11 (HandleBoxImage): <box name>_vagrant_box_image_<box version>_<image file>.
+  const volume = path.join(poolDir, `${box.name.replaceAll('/', '-VAGRANTSLASH-')}_vagrant_box_image_${libvirtBoxVersion}_box.img`);
   if (existsSync(volume)) return;
   mkdirSync(poolDir, { recursive: true });
   try {

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync, closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import type net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LabError } from '../errors.js';
 import { findProcesses, ownPidNamespace, pidNamespaceOf, processAlive, processesInNamespaces } from '../util/procfs.js';
+import { sandboxConnection } from '../lab/sandbox-connection.js';
 import type { LibvirtPlan } from './plan.js';
-import { controlConnection } from '../uml/control-socket.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const holderScript = path.join(here, 'holder-main.js');
@@ -101,9 +101,7 @@ export async function stopLibvirtDaemon(plan: LibvirtPlan, timeoutMs = 30_000): 
 
 /** A TCP stream opened from inside the lab's network namespace (to a VM's SSH, or the VIP). */
 export function libvirtConnection(plan: LibvirtPlan, host: string, port: number): Promise<net.Socket> {
-  return controlConnection(plan.controlSocket, { op: 'connect', host, port }).catch((cause: unknown) => {
-    throw new LabError('SANDBOX_UNREACHABLE', `the libvirt sandbox of lab ${plan.lab} does not answer`, { cause, hint: 'restart the lab: npm run lab:down && npm run lab:up' });
-  });
+  return sandboxConnection(plan.controlSocket, `the libvirt sandbox of lab ${plan.lab}`, { op: 'connect', host, port });
 }
 
 /** The PID of the holder (init of the lab's namespaces), for commands run inside with nsenter. */

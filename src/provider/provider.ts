@@ -14,6 +14,12 @@ export interface NodeState {
 /** What a fault may do to a node's VM: kill it outright, boot it again, freeze it, let it run on. */
 export type NodePowerAction = 'kill' | 'boot' | 'freeze' | 'thaw';
 
+/** A provider's allowance for a node's reboot, in seconds, and where the figure comes from. */
+export interface RebootAllowance {
+  seconds: number;
+  basis: string;
+}
+
 /** Each node's rendered provisioning files, by node name. */
 export type NodeFiles = Map<string, Record<string, string>>;
 
@@ -44,6 +50,12 @@ export interface LabProvider {
    * not when the call began (a command that starts slowly and acts at its end), else undefined.
    */
   nodePower(paths: LabPaths, meta: LabMeta, node: string, action: NodePowerAction): Promise<number | undefined>;
+  /**
+   * How long a node powered on again (after `kill`) may take until it runs keepalived again: boot
+   * to SSH and provisioning, as measured on this provider's machines. Not a VRRP figure: it is
+   * added to VRRP's own bound for the failback after a crash.
+   */
+  rebootAllowance(paths: LabPaths): RebootAllowance;
   /** How a node's management access reads in lab:status. */
   describeAccess(node: NodeAccess): string;
   /** Whether anything this provider made for the lab still runs (found from the state directory and /proc). */

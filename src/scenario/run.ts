@@ -6,6 +6,7 @@ import { probeNode, type NodeProbe } from '../lab/node-probe.js';
 import type { LabMeta, LabPaths } from '../lab/state.js';
 import { startLoad } from '../load/run-load.js';
 import { parseIpvsadmStats } from '../parse/ipvsadm-stats.js';
+import type { RebootAllowance } from '../provider/provider.js';
 import { providerFor } from '../provider/registry.js';
 import { provisionNode } from '../provision/apply.js';
 import { renderNodeFiles } from '../render/bundle.js';
@@ -94,10 +95,10 @@ function runInstance(instance: VrrpInstance, holder: string): RunInstance {
 export const multiInstanceFaults = ['link-down', 'keepalived-stop', 'node-crash', 'freeze'] as const;
 
 /** The plan of one catalogue fault: the seed's load, with the fault's own (short) schedule. */
-export function faultScenario(definition: FaultDefinition, spec: LabSpec, mode: LoadMode = 'new-connection', node?: string): ScenarioPlan {
+export function faultScenario(definition: FaultDefinition, spec: LabSpec, reboot: RebootAllowance, mode: LoadMode = 'new-connection', node?: string): ScenarioPlan {
   const vrrp = vrrpParameters(spec, node);
   const target = targetNode(definition, spec, vrrp, node);
-  return { ...seedScenario, mode, name: `${definition.name}: ${definition.description}`, ...definition.schedule(definition.expect(vrrp, spec, target)), fault: { name: definition.name, node } };
+  return { ...seedScenario, mode, name: `${definition.name}: ${definition.description}`, ...definition.schedule(definition.expect(vrrp, spec, target, reboot)), fault: { name: definition.name, node } };
 }
 
 /** Whether a lab of several VRRP instances runs this fault on this node (a usage error if not): asked before a lab is brought up for it. */
@@ -223,7 +224,7 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
 
     const target = targetNode(definition, spec, vrrp, plan.fault?.node);
     const fault = definition.create(target, spec);
-    faultRecord = { name: definition.name, node: target, description: definition.description, action: fault.describe(), expectation: definition.expect(vrrp, spec, target) };
+    faultRecord = { name: definition.name, node: target, description: definition.description, action: fault.describe(), expectation: definition.expect(vrrp, spec, target, providerFor(meta.provider).rebootAllowance(paths)) };
     // A node that is not watched (a backend) gets its shell and clock now, before the load needs them.
     const faultShell = shells.get(target) ?? (await openShell(paths, meta, target, opened));
     const faultClock = clocks.get(target) ?? (await readNodeClock(faultShell));

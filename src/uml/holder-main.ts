@@ -10,10 +10,14 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs
 import net from 'node:net';
 import path from 'node:path';
 import { writeConsoleLog } from './console-log.js';
+import { kickLinks } from './link-kick.js';
 import { enterSandboxRoot } from './holder-root.js';
 import type { HolderRequest, HolderStatus, NodeProcessStatus } from './holder-protocol.js';
 import { relayConnection, serveControlSocket } from './control-socket.js';
 import type { SandboxPlan } from './plan.js';
+
+/** How long a lost wake-up can hold a node's packet at most (see link-kick.ts). */
+const linkKickPeriodMs = 250;
 
 function log(line: string): void {
   process.stdout.write(`${new Date().toISOString()} ${line}\n`);
@@ -123,6 +127,7 @@ function main(): void {
   enterSandboxRoot(plan.root);
   log(`sandbox root entered: ${plan.root.readOnly.length} files read-only, ${plan.root.writable.join(', ')} writable`);
   const nodes = plan.nodes.map((node) => startNode(node));
+  kickLinks(plan.bridges.map((bridge) => bridge.address), linkKickPeriodMs, log);
   serve(plan, nodes, startedAt).on('listening', () => log('control socket ready'));
 }
 

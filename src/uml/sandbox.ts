@@ -1,20 +1,20 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import type net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LabError } from '../errors.js';
 import type { LabPaths } from '../lab/state.js';
 import type { CpuLimit } from './cpu-limit.js';
-import { controlConnection } from './control-socket.js';
 import type { HolderRequest, HolderStatus, NodeProcessStatus } from './holder-protocol.js';
 import type { SandboxPlan } from './plan.js';
+import { sandboxConnection } from '../lab/sandbox-connection.js';
 import { isRoot } from '../util/paths.js';
 import { findProcesses, ownPidNamespace, pidNamespaceOf, processAlive, processesInNamespaces } from '../util/procfs.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The holder and the modules it imports (node: only besides these), copied next to each other. */
-const holderModules = ['holder-main.js', 'holder-root.js', 'control-socket.js', 'lab-networks.js', 'console-log.js'];
+const holderModules = ['holder-main.js', 'holder-root.js', 'control-socket.js', 'lab-networks.js', 'console-log.js', 'link-kick.js'];
 
 /**
  * Who runs the sandbox when the orchestrator is root: never root itself. uml's hostfs is built into
@@ -182,9 +182,7 @@ export function sandboxRunning(paths: LabPaths): boolean {
 
 /** Sends one request to the holder's control socket and returns the connected socket. */
 export function holderConnection(paths: LabPaths, request: HolderRequest): Promise<net.Socket> {
-  return controlConnection(paths.controlSocket, request).catch((cause: unknown) => {
-    throw new LabError('SANDBOX_UNREACHABLE', `the sandbox of the lab in ${paths.dir} does not answer`, { cause, hint: 'restart the lab: npm run lab:down && npm run lab:up' });
-  });
+  return sandboxConnection(paths.controlSocket, `the sandbox of the lab in ${paths.dir}`, request);
 }
 
 /** Sends a request whose answer is one JSON document, and returns it. */

@@ -19,8 +19,6 @@ function showVagrantLine(progress: Progress): (line: string) => void {
   return (line) => {
     // vagrant-libvirt lists each domain's settings ("==> balancer1:  -- Memory: 384M"): left out.
     if (/^==> \S+:\s+-- /.test(line)) return;
-    // Its advice to box authors on every up: the lab's box is unversioned on purpose (its name holds the recipe's hash).
-    if (/^==> \S+: (No version detected for |generating a local metadata for the box|See \S+\/docs\/boxes\/format)/.test(line)) return;
     if (line.startsWith('==>') || /^\s+\S+: (Running|Booting|Importing|Waiting|Machine booted|Configuring|Setting hostname)/.test(line)) progress.info(`    ${line.trim()}`);
   };
 }

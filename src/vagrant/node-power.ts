@@ -37,11 +37,11 @@ function virshPowerArgs(engine: LibvirtEngine, node: string, action: Exclude<Nod
  * boot, undefined (it is timed from its start, as on uml: `vagrant up` returns once the VM answers).
  */
 export async function powerVagrantNode(paths: LabPaths, node: string, action: NodePowerAction): Promise<number | undefined> {
-  const libvirt = libvirtEngineOf(paths);
   if (action === 'boot') {
     await vagrantChecked(labVagrantEnvironment(paths), vagrantPowerArgs(node, action));
     return undefined;
   }
+  const libvirt = libvirtEngineOf(paths);
   if (libvirt) await runChecked('virsh', virshPowerArgs(libvirt, node, action));
   else await vagrantChecked(labVagrantEnvironment(paths), vagrantPowerArgs(node, action));
   return Date.now();

@@ -14,12 +14,13 @@ import { loadSpec } from '../../src/spec/load.js';
 import { silentProgress } from '../../src/util/progress.js';
 import { seedSpecPath } from '../helpers.js';
 import { runCli, useLab } from './cli.js';
+import { providerFor } from '../../src/provider/registry.js';
 
 /** Runs one catalogue fault's short scenario on the lab. */
 async function runFault(lab: string, name: string): Promise<FailoverRun> {
   const paths = labPaths(lab);
   const meta = requireLabMeta(paths, lab);
-  return runFailover(paths, meta, faultScenario(faultNamed(name), meta.spec), silentProgress);
+  return runFailover(paths, meta, faultScenario(faultNamed(name), meta.spec, providerFor(meta.provider).rebootAllowance(paths)), silentProgress);
 }
 
 /** The run showed what its fault should make: every check PASS, or the FAIL the fault is expected to cause. */

@@ -169,6 +169,28 @@ describe('the uml lab, end to end (acceptance)', function () {
     expect(consoleLog).not.to.include('Incoming GSO frames and GRO disabled');
   });
 
+  it('wakes every node on both links a few times a second (a lost uml wake-up then holds no packet longer)', async () => {
+    // uml can lose the wake-up of a readable link (see src/uml/link-kick.ts): the holder's broadcast
+    // to UDP's discard port is the next packet. Each node counts them as broadcasts nobody listens to.
+    const ssh = await connectNode(paths, requireLabMeta(paths, lab), 'backend2');
+    try {
+      const ignored = async () => {
+        const [names = [], values = []] = (await ssh.execChecked("grep '^Udp:' /proc/net/snmp")).stdout.trim().split('\n').map((line) => line.split(/\s+/));
+        return Number(values[names.indexOf('IgnoredMulti')]);
+      };
+      const before = await ignored();
+      const links = async () => (await ssh.execChecked('cat /sys/class/net/eth0/statistics/rx_packets /sys/class/net/eth1/statistics/rx_packets')).stdout.trim().split('\n').map(Number);
+      const linksBefore = await links();
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const linksAfter = await links();
+      // Two links, four a second each: at least 12 in two seconds, give or take a period at each end.
+      expect((await ignored()) - before).to.be.at.least(12);
+      for (const [index, count] of linksAfter.entries()) expect(count - (linksBefore[index] ?? 0), `eth${index}`).to.be.at.least(6);
+    } finally {
+      ssh.close();
+    }
+  });
+
   it('runs commands one after another in a shell kept open on a node: each its own output, stderr and exit code', async () => {
     const ssh = await connectNode(paths, requireLabMeta(paths, lab), 'backend2');
     const shell = await ssh.openShell();

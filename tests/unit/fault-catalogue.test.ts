@@ -11,12 +11,13 @@ import { seedSpecPath } from '../helpers.js';
 describe('the fault catalogue', () => {
   const spec = loadSpec(seedSpecPath);
   const vrrp = vrrpParameters(spec);
+  const reboot = { seconds: 60, basis: 'a node reboots in ≤ 60 s' };
 
   it('names nine faults, each with a description, a target and a plan whose revert follows the fault inside the load', () => {
     expect(faultCatalogue.map((fault) => fault.name)).to.deep.equal(['link-down', 'keepalived-stop', 'keepalived-kill', 'node-crash', 'director-nginx-stop', 'backend-down', 'vrrp-partition', 'freeze', 'link-loss']);
     for (const fault of faultCatalogue) {
       expect(fault.description, fault.name).to.match(/\w/);
-      const plan = faultScenario(fault, spec);
+      const plan = faultScenario(fault, spec, reboot);
       expect(plan.fault?.name).to.equal(fault.name);
       expect(plan.faultAt, fault.name).to.be.lessThan(plan.revertAt);
       expect(plan.revertAt, fault.name).to.be.lessThan(plan.durationSeconds);
@@ -30,14 +31,14 @@ describe('the fault catalogue', () => {
   });
 
   it('derives each expectation from the VRRP settings: skew for a graceful stop, master-down for a kill, chk_nginx interval for the director nginx', () => {
-    expect(faultNamed('keepalived-stop').expect(vrrp, spec, 'balancer1').takeover).to.include({ earliest: 0.805, bound: 1.305 });
-    expect(faultScenario(faultNamed('director-nginx-stop'), spec).settleSeconds).to.be.closeTo(3.305 + 2.5, 1e-9);
-    expect(faultNamed('keepalived-kill').expect(vrrp, spec, 'balancer1').takeover).to.include({ earliest: 2.805, latest: 3.805, bound: 4.305 });
-    expect(faultNamed('director-nginx-stop').expect(vrrp, spec, 'balancer1').takeover).to.include({ latest: 2.805, bound: 3.305 });
-    const partition = faultNamed('vrrp-partition').expect(vrrp, spec, 'balancer2');
+    expect(faultNamed('keepalived-stop').expect(vrrp, spec, 'balancer1', reboot).takeover).to.include({ earliest: 0.805, bound: 1.305 });
+    expect(faultScenario(faultNamed('director-nginx-stop'), spec, reboot).settleSeconds).to.be.closeTo(3.305 + 2.5, 1e-9);
+    expect(faultNamed('keepalived-kill').expect(vrrp, spec, 'balancer1', reboot).takeover).to.include({ earliest: 2.805, latest: 3.805, bound: 4.305 });
+    expect(faultNamed('director-nginx-stop').expect(vrrp, spec, 'balancer1', reboot).takeover).to.include({ latest: 2.805, bound: 3.305 });
+    const partition = faultNamed('vrrp-partition').expect(vrrp, spec, 'balancer2', reboot);
     expect(partition).to.include({ outcome: 'split-brain' });
     expect(partition.expectedToFail).to.deep.equal(['split-brain']);
-    expect(faultNamed('backend-down').expect(vrrp, spec, 'backend2').backend).to.deep.equal({ backend: 'backend2', healthChecked: false, failedShare: 0.5 });
+    expect(faultNamed('backend-down').expect(vrrp, spec, 'backend2', reboot).backend).to.deep.equal({ backend: 'backend2', healthChecked: false, failedShare: 0.5 });
   });
 
   it('the TCP_CHECK variant hands IPVS to keepalived and its timing decides the backend-down bound', () => {
@@ -46,7 +47,7 @@ describe('the fault catalogue', () => {
     const conf = checked.nodes.find((node) => node.name === 'balancer1')?.keepalivedConf ?? '';
     expect(conf).to.include('virtual_server 172.28.128.200 80 {').and.include('TCP_CHECK {').and.include('vrrp_instance VI_1');
     expect(tcpCheckTiming(checked)).to.deep.equal({ delayLoop: 2, connectTimeout: 1, retry: 1, delayBeforeRetry: 1 });
-    expect(faultNamed('backend-down').expect(vrrp, checked, 'backend2').backend).to.deep.equal({ backend: 'backend2', healthChecked: true, failuresWithinSeconds: 4.5 });
+    expect(faultNamed('backend-down').expect(vrrp, checked, 'backend2', reboot).backend).to.deep.equal({ backend: 'backend2', healthChecked: true, failuresWithinSeconds: 4.5 });
   });
 
   it('vagrant powers a machine with halt --force, up --no-provision, suspend and resume', () => {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import path from 'node:path';
 import { labSpecFromSubmission } from '../../src/grade/lab-spec.js';
 import type { LabStageRun } from '../../src/grade/lab-stage.js';
-import { SharedLabRuns, sharedRun } from '../../src/grade/shared-runs.js';
+import { SharedLabRuns } from '../../src/grade/shared-runs.js';
 import { gradeStatic } from '../../src/grade/static-stage.js';
 import type { ScenarioResult } from '../../src/scenario/timeline.js';
 import { loadSpec } from '../../src/spec/load.js';
@@ -32,9 +32,11 @@ describe('grader: one lab for submissions that build the same lab', () => {
     expect(first.sharedWith).to.equal(undefined);
     expect(second.sharedWith).to.deep.equal({ path: 'a/homework.md', reportDir: 'out/a/scenario' });
     expect(other.sharedWith).to.equal(undefined);
-    const noted = sharedRun(second.run!, second.sharedWith!.path);
+    const noted = second.run!;
     expect(noted.result.kind === 'ran' && noted.result.notes.at(-1)).to.match(/^the lab ran once for this submission and a\/homework\.md: /);
     expect(noted.summary).to.equal('# recorded');
+    // The first submission's own run carries no such note.
+    expect(first.run!.result.kind === 'ran' && first.run!.result.notes).to.deep.equal([]);
   });
 
   it('waits for an equal lab still running, and shares nothing that did not run to its end', async () => {

@@ -13,6 +13,7 @@ import { createProgress, type Progress } from '../../util/progress.js';
 import type { CommandLine } from '../command-line.js';
 import { labSpecOf } from '../lab-spec.js';
 import { announcedProvider } from '../provider.js';
+import { providerFor } from '../../provider/registry.js';
 
 /** A failover scenario (the seed's link-down by default, or --fault NAME|all) on the running lab, brought up first if it is not; exits 1 if a run does not show its fault's expected outcome. */
 export async function failover(cli: CommandLine): Promise<number> {
@@ -33,12 +34,12 @@ export async function failover(cli: CommandLine): Promise<number> {
   const running = readLabMeta(paths);
   const meta = running?.readyAt && (await labRunning(paths, running)) ? running : (await upLab(labSpec, progress, announcedProvider(cli, labSpec, progress))).meta;
   if (faultName !== 'all') {
-    const run = await runOne(paths, meta, planFor(faultName, meta, mode, cli.options.node), progress);
+    const run = await runOne(paths, meta, planFor(faultName, paths, meta, mode, cli.options.node), progress);
     process.stdout.write(run.summary);
     return run.passed ? 0 : 1;
   }
   const runs: FailoverRun[] = [];
-  for (const name of names) runs.push(await runOne(paths, meta, planFor(name, meta, mode), progress));
+  for (const name of names) runs.push(await runOne(paths, meta, planFor(name, paths, meta, mode), progress));
   const indexDir = path.join(reportsDir(), `faults-${new Date().toISOString().replace(/[:.]/g, '-')}-${labSpec.name}`);
   const index = writeFaultIndex(indexDir, runs.map((run) => run.reportDir));
   process.stdout.write(index.markdown);
@@ -47,9 +48,9 @@ export async function failover(cli: CommandLine): Promise<number> {
 }
 
 /** The seed's own plan for link-down (as before the catalogue), each other fault's short one. */
-function planFor(name: string, meta: LabMeta, mode: LoadMode, node?: string): ScenarioPlan {
+function planFor(name: string, paths: LabPaths, meta: LabMeta, mode: LoadMode, node?: string): ScenarioPlan {
   if (name === defaultFaultName && node === undefined) return { ...seedScenario, mode };
-  return faultScenario(faultNamed(name), meta.spec, mode, node);
+  return faultScenario(faultNamed(name), meta.spec, providerFor(meta.provider).rebootAllowance(paths), mode, node);
 }
 
 async function runOne(paths: LabPaths, meta: LabMeta, plan: ScenarioPlan, progress: Progress): Promise<FailoverRun> {

@@ -1,5 +1,5 @@
 import type { FaultExpectation } from '../../checks/fault-expectation.js';
-import type { NodePowerAction } from '../../provider/provider.js';
+import type { NodePowerAction, RebootAllowance } from '../../provider/provider.js';
 import type { CommandRunner } from '../../ssh/command-runner.js';
 import type { LabSpec } from '../../spec/types.js';
 import type { VrrpParameters } from '../timeline.js';
@@ -64,8 +64,11 @@ export interface FaultDefinition {
   description: string;
   target: FaultTarget;
   create(node: string, spec: LabSpec): Fault;
-  /** The outcome the fault should have on this lab, with bounds from its VRRP and service settings. */
-  expect(vrrp: VrrpParameters, spec: LabSpec, node: string): FaultExpectation;
+  /**
+   * The outcome the fault should have on this lab, with bounds from its VRRP and service settings
+   * (and, for a node powered on again, the lab's provider's reboot allowance).
+   */
+  expect(vrrp: VrrpParameters, spec: LabSpec, node: string, reboot: RebootAllowance): FaultExpectation;
   /** A short plan that still gives every check its window. */
   schedule(expectation: FaultExpectation): FaultSchedule;
 }
