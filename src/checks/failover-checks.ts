@@ -167,29 +167,32 @@ export function failoverChecks(result: ScenarioResult, m: FailoverMeasures = mea
       { name: 'after the revert', from: m.failbackAt ?? m.revertAt, to: m.loadEnd, via: vrrp.master },
     ];
     const ipvsPhases = [
-      { name: `${vrrp.master} before the fault`, node: vrrp.master, counts: ipvsAt(events, vrrp.master, 'before-fault')?.perBackend },
-      { name: `${vrrp.backup} after failover`, node: vrrp.backup, counts: delta(ipvsAt(events, vrrp.backup, 'before-revert')?.perBackend, ipvsAt(events, vrrp.backup, 'before-fault')?.perBackend) },
+      { name: `${vrrp.master} before the fault`, via: vrrp.master, counts: ipvsAt(events, vrrp.master, 'before-fault')?.perBackend },
+      { name: `${vrrp.backup} after failover`, via: vrrp.backup, counts: delta(ipvsAt(events, vrrp.backup, 'before-revert')?.perBackend, ipvsAt(events, vrrp.backup, 'before-fault')?.perBackend) },
     ];
     const parts: NonNullable<CheckResult['parts']> = [];
     const keepAlive = result.load.mode === 'keep-alive';
     const reportedOnly = new Set<string>();
-    const judge = (name: string, counts: Record<string, number>, via?: string, ipvsNode?: string) => {
+    /** A phase's shares as the client or as IPVS counted them; `via` is the balancer that directed it. */
+    const judge = (name: string, counts: Record<string, number>, via: string, source: 'client' | 'ipvs') => {
       const verdict = balanced(counts, backends);
+      const held = leftoverEntries(events, [via]);
       // Connections may all match stale IPVS entries (reused source ports): keep-alive ones, or new
       // ones on a balancer holding entries of earlier load (a lab running fault after fault, whose
       // client's ports come round again). Then IPVS scheduled nothing new in that phase and there
       // is no share to judge.
-      const heldBefore = ipvsNode === undefined ? 0 : leftoverEntries(events, [ipvsNode]).count;
+      const heldBefore = source === 'ipvs' ? held.count : 0;
       if (verdict.total === 0 && (keepAlive || heldBefore > 0)) {
-        parts.push({ name, pass: true, detail: `no new connections (all matched existing IPVS entries${heldBefore > 0 ? `: ${ipvsNode} held ${heldBefore} from earlier load` : ''})` });
+        parts.push({ name, pass: true, detail: `no new connections (all matched existing IPVS entries${heldBefore > 0 ? `: ${via} held ${heldBefore} from earlier load` : ''})` });
         return;
       }
-      const leftover = via === undefined ? undefined : leftoverNote(leftoverEntries(events, [via]), verdict.allowed);
+      // Leftover entries steer the client's shares (then reported only); IPVS's own are judged.
+      const leftover = source === 'client' ? leftoverNote(held, verdict.allowed) : undefined;
       if (leftover) reportedOnly.add(name);
       parts.push({ name, pass: verdict.ok, detail: `${describeCounts(counts, backends)} (${verdict.ok ? 'ok' : `differ by ${verdict.difference} > ${verdict.allowed}`}${leftover ? `; ${leftover}` : ''})` });
     };
-    for (const phase of phases) judge(`client ${phase.name}`, clientCounts(events, phase.from, phase.to), phase.via);
-    for (const phase of ipvsPhases) judge(`IPVS ${phase.name}`, phase.counts ?? {}, undefined, phase.node);
+    for (const phase of phases) judge(`client ${phase.name}`, clientCounts(events, phase.from, phase.to), phase.via, 'client');
+    for (const phase of ipvsPhases) judge(`IPVS ${phase.name}`, phase.counts ?? {}, phase.via, 'ipvs');
     // IPVS balances connections. With a new connection per request the client's shares must be
     // balanced too; with keep-alive they are reported only: a client reconnecting from a reused
     // source port is sent by IPVS to the backend of a stale entry (e.g. on a returning master,

@@ -22,8 +22,8 @@ function phase(part: NonNullable<CheckResult['parts']>[number]): string {
   const detail = part.detail
     .replace(/\(ok\)/, '(норма)')
     .replace(/\(differ by (\d+) > (\d+)\)/, '(разница $1 > $2)')
-    .replace('no new connections (all matched existing IPVS entries)', 'новых соединений не было')
-    .replace(/^no new connections \(all matched existing IPVS entries: (\S+) held (\d+) from earlier load\)$/, 'новых соединений не было (все попали в записи IPVS прежней нагрузки: у $1 их было $2)');
+    .replace(/^no new connections \(all matched existing IPVS entries(?:: (\S+) held (\d+) from earlier load)?\)$/, (_, node?: string, count?: string) =>
+      node ? `новых соединений не было (все попали в записи IPVS прежней нагрузки: у ${node} их было ${count})` : 'новых соединений не было');
   return `${name}: ${detail}`;
 }
 

@@ -36,6 +36,12 @@ export function cidrContains(subnet: Cidr, address: number): boolean {
   return address >= base && address < base + size;
 }
 
+/** The directed broadcast address of the subnet an address such as 10.99.0.1/24 is in. */
+export function subnetBroadcast(subnet: Cidr): string {
+  const size = 2 ** (32 - subnet.prefix);
+  return formatIpv4(subnet.network - (subnet.network % size) + size - 1);
+}
+
 /** True for addresses that cannot be a host in the subnet: its network and broadcast addresses. */
 export function isNetworkOrBroadcast(subnet: Cidr, address: number): boolean {
   const size = 2 ** (32 - subnet.prefix);

@@ -127,7 +127,7 @@ function main(): void {
   enterSandboxRoot(plan.root);
   log(`sandbox root entered: ${plan.root.readOnly.length} files read-only, ${plan.root.writable.join(', ')} writable`);
   const nodes = plan.nodes.map((node) => startNode(node));
-  kickLinks(plan.bridges.map((bridge) => bridge.address), linkKickPeriodMs, log);
+  kickLinks(plan.bridges.map((bridge) => bridge.broadcast), linkKickPeriodMs, log);
   serve(plan, nodes, startedAt).on('listening', () => log('control socket ready'));
 }
 

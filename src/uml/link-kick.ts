@@ -14,20 +14,9 @@ import dgram from 'node:dgram';
 const discardPort = 9;
 const payload = Buffer.from('failover-lab: wake-up for uml links\n');
 
-/** The directed broadcast address of an interface address such as 10.99.0.1/24. */
-export function broadcastAddress(cidr: string): string {
-  const [address = '', prefixText = '32'] = cidr.split('/');
-  const prefix = Number(prefixText);
-  const value = address.split('.').reduce((sum, octet) => sum * 256 + Number(octet), 0);
-  const hostBits = 2 ** (32 - prefix);
-  const broadcast = value - (value % hostBits) + hostBits - 1;
-  return [24, 16, 8, 0].map((shift) => Math.floor(broadcast / 2 ** shift) % 256).join('.');
-}
-
-/** Sends the wake-up broadcast on each bridge every periodMs, for as long as the holder lives. */
-export function kickLinks(bridgeAddresses: readonly string[], periodMs: number, log: (line: string) => void): void {
+/** Sends the wake-up to each bridge's broadcast address every periodMs, for as long as the holder lives. */
+export function kickLinks(targets: readonly string[], periodMs: number, log: (line: string) => void): void {
   const socket = dgram.createSocket('udp4');
-  const targets = bridgeAddresses.map(broadcastAddress);
   let failed = false;
   socket.on('error', (error) => log(`link wake-up socket: ${error.message}`));
   socket.bind(() => socket.setBroadcast(true));

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { formatIpv4, parseIpv4 } from '../spec/ipv4.js';
+import { formatIpv4, parseIpv4, subnetBroadcast } from '../spec/ipv4.js';
 import type { LabPaths } from '../lab/state.js';
 import { managementInterface, type LabNode, type LabSpec } from '../spec/types.js';
 import type { SandboxRoot } from './holder-root.js';
@@ -15,7 +15,8 @@ export interface SandboxPlan {
   root: SandboxRoot;
   /** The only networks the control socket opens connections to ("a.b.c.d/n"). */
   networks: string[];
-  bridges: { name: string; address: string }[];
+  /** The host side's bridges: address "a.b.c.d/n", and the broadcast address the holder wakes the nodes with (link-kick.ts). */
+  bridges: { name: string; address: string; broadcast: string }[];
   nodes: PlannedNode[];
 }
 
@@ -65,6 +66,10 @@ export function sandboxRoot(paths: LabPaths, boxImage: string): SandboxRoot {
   return { mountPoint: paths.sandboxRoot, readOnly: [...new Set([...programs, boxImage])], writable: [paths.sandbox] };
 }
 
+function bridge(name: string, address: string, prefix: number): SandboxPlan['bridges'][number] {
+  return { name, address: `${address}/${prefix}`, broadcast: subnetBroadcast({ network: parseIpv4(address) ?? 0, prefix }) };
+}
+
 export function sandboxPlan({ spec, paths, boxImage, publicKeyBlob, hostKeys }: PlanInputs): SandboxPlan {
   const management = managementAddresses(spec);
   return {
@@ -74,8 +79,8 @@ export function sandboxPlan({ spec, paths, boxImage, publicKeyBlob, hostKeys }: 
     root: sandboxRoot(paths, boxImage),
     networks: [`${spec.management.subnet}/${spec.management.prefix}`, `${spec.lab.subnet}/${spec.lab.prefix}`],
     bridges: [
-      { name: managementBridge, address: `${management.host}/${spec.management.prefix}` },
-      { name: labBridge, address: `${spec.lab.client}/${spec.lab.prefix}` },
+      bridge(managementBridge, management.host, spec.management.prefix),
+      bridge(labBridge, spec.lab.client, spec.lab.prefix),
     ],
     nodes: spec.nodes.map((node, index) => plannedNode(spec, node, index, management.nodes.get(node.name) ?? '', { paths, boxImage, publicKeyBlob, hostKeys })),
   };

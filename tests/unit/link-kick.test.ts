@@ -1,7 +1,9 @@
 import { expect } from 'chai';
-import { broadcastAddress } from '../../src/uml/link-kick.js';
+import { parseCidr, subnetBroadcast } from '../../src/spec/ipv4.js';
 
 describe('uml link wake-up: the broadcast address of each lab bridge', () => {
+  const broadcastAddress = (cidr: string) => subnetBroadcast(parseCidr(cidr)!);
+
   it('keeps the network part and sets every host bit, whatever the prefix', () => {
     expect(broadcastAddress('10.99.0.1/24')).to.equal('10.99.0.255');
     expect(broadcastAddress('172.28.128.1/24')).to.equal('172.28.128.255');
