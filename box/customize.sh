@@ -52,6 +52,7 @@ rm -f "$units"/getty.target.wants/* "$units"/timers.target.wants/*
 ln -sf /lib/systemd/system/multi-user.target "$units/default.target"
 mkdir -p "$units/sysinit.target.wants"
 ln -sf /etc/systemd/system/lab-node-init.service "$units/sysinit.target.wants/lab-node-init.service"
+ln -sf /etc/systemd/system/lab-disk-kick.service "$units/sysinit.target.wants/lab-disk-kick.service"
 
 # No shared host keys: each node gets its own at boot (lab.hostkey=, see lab-node-init), kept in
 # /run so it never lands on the node's copy-on-write disk, which the lab's other nodes could read.

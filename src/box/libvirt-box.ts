@@ -56,7 +56,10 @@ export function vagrantInsecureKey(): string {
 /** The box's recipe: the uml recipe's suite and packages, its own folder, and Vagrant's key. */
 function libvirtBoxKey(recipe: BoxRecipe, insecureKey: string): string {
   const hash = createHash('sha256').update(`libvirt\nsuite=${recipe.suite}\npackages=${libvirtBoxPackages.join(',')}\n`);
-  for (const file of recipeFiles(recipe.recipeDir)) hash.update(`${file}\0`).update(readFileSync(path.join(recipe.recipeDir, file)));
+  // Only what the box is built from: the uml image's own files (its overlay, its boot trims) would
+  // rebuild the box, a few minutes of mmdebstrap, for a change it does not contain.
+  const used = recipeFiles(recipe.recipeDir).filter((file) => file === 'packages.txt' || file.startsWith(`${libvirtRecipeSubdir}/`));
+  for (const file of used) hash.update(`${file}\0`).update(readFileSync(path.join(recipe.recipeDir, file)));
   return hash.update(readFileSync(insecureKey)).digest('hex').slice(0, 16);
 }
 

@@ -238,15 +238,17 @@ export function failoverChecks(result: ScenarioResult, m: FailoverMeasures = mea
 
   // 6. Failback: preempt brings the master back; nopreempt leaves the backup in charge.
   {
+    // The seed pulls a link; a catalogue fault names what it undid.
+    const afterRevert = !result.fault || result.fault.name === 'link-down' ? 'the link returns' : `the revert of ${result.fault.name}`;
     const responsesAfter = Object.values(clientCounts(events, (m.failbackAt ?? m.revertAt) + 1, m.loadEnd)).reduce((sum, n) => sum + n, 0);
     if (vrrp.preempt) {
       const timing = failbackInTime(events, vrrp, m, expectation);
       const pass = timing.inTime && responsesAfter > 0 && holdersAt(spans, m.loadEnd - 1).join() === vrrp.master;
-      check('failback', `After the link returns ${vrrp.master} preempts and the load continues`, pass, `${timing.text}; ${responsesAfter} answers after that`);
+      check('failback', `After ${afterRevert} ${vrrp.master} preempts and the load continues`, pass, `${timing.text}; ${responsesAfter} answers after that`);
     } else {
       const holders = holdersAt(spans, m.loadEnd - 1);
       const pass = m.failbackAt === undefined && holders.join() === vrrp.backup && responsesAfter > 0;
-      check('failback', `With nopreempt ${vrrp.backup} keeps the VIP after the link returns`, pass,
+      check('failback', `With nopreempt ${vrrp.backup} keeps the VIP after ${afterRevert}`, pass,
         `at the end the VIP is on ${holders.join(' and ') || 'nobody'}${m.failbackAt === undefined ? '' : `; ${vrrp.master} took it back ${fmt(m.failbackSeconds ?? 0)} after the revert`}; ${responsesAfter} answers after the revert`);
     }
   }

@@ -12,6 +12,8 @@ const worker = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.j
 export interface RunningLoad {
   /** Resolves when the load has run its duration, with autocannon's summary and our counts. */
   finished: Promise<LoadSummary>;
+  /** Ends the worker (a run that gave up waiting for it): finished then rejects. */
+  stop(): void;
 }
 
 /** Where the lab's client is, as its provider says (uml: inside the lab's namespaces). */
@@ -25,16 +27,17 @@ function workerCommand(paths: LabPaths, meta: LabMeta, request: LoadRequest): { 
  */
 export function startLoad(paths: LabPaths, meta: LabMeta, request: LoadRequest, onEvent: (event: TimelineEvent) => void): RunningLoad {
   const { command, args } = workerCommand(paths, meta, request);
-  const finished = runWorker(command, args, onEvent);
+  const stopping = new AbortController();
+  const finished = runWorker(command, args, onEvent, stopping.signal);
   // The scenario awaits this only after the fault; until then a failure must not count as unhandled.
   finished.catch(() => undefined);
-  return { finished };
+  return { finished, stop: () => stopping.abort() };
 }
 
 /** Streams the worker's records as they come; execa ends the worker with this process (a Ctrl-C mid-scenario). */
-async function runWorker(command: string, args: string[], onEvent: (event: TimelineEvent) => void): Promise<LoadSummary> {
+async function runWorker(command: string, args: string[], onEvent: (event: TimelineEvent) => void, stop: AbortSignal): Promise<LoadSummary> {
   const { execa } = await import('execa');
-  const subprocess = execa(command, args, { stdin: 'ignore', buffer: { stdout: false, stderr: true }, reject: false });
+  const subprocess = execa(command, args, { stdin: 'ignore', buffer: { stdout: false, stderr: true }, reject: false, cancelSignal: stop });
   let summary: LoadSummary | undefined;
   createInterface({ input: subprocess.stdout }).on('line', (line) => {
     const record = JSON.parse(line) as LoadRecord;

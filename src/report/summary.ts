@@ -71,7 +71,7 @@ function describeEvent(event: TimelineEvent): string {
     case 'vrrp-state':
       return `${event.node}: keepalived${event.instance ? ` ${event.instance}` : ''} ${event.source === 'dump' ? 'is' : 'enters'} ${event.state}`;
     case 'fault':
-      return `fault ${event.action === 'inject' ? 'injected' : 'reverted'}: ${event.detail ?? `${event.fault} on ${event.node}`}${event.ok ? '' : ' (FAILED)'}${
+      return `fault ${event.action === 'inject' ? 'injected' : 'reverted'}: ${event.detail ?? `${event.fault} on ${event.node}`}${event.ok ? '' : ` (FAILED${event.error ? `: ${event.error.split('\n')[0]}` : ''})`}${
         event.ok && event.issuedAt !== undefined ? ` (in effect ${((event.t - event.issuedAt) / 1000).toFixed(2)} s after it was sent)` : ''
       }`;
     case 'power':

@@ -1,5 +1,6 @@
 import { parseIpvsadmConnections } from '../parse/ipvsadm-list.js';
 import type { NodeShell } from '../ssh/node-shell.js';
+import { shellCommandTimeoutMs } from './stuck-step.js';
 import type { TimelineEvent } from './timeline.js';
 
 /**
@@ -13,7 +14,7 @@ export async function recordClientEntries(
   where: { client: string; vips: string[]; port: number; tagVip: boolean },
   record: (event: TimelineEvent) => void,
 ): Promise<void> {
-  const entries = parseIpvsadmConnections((await shell.execChecked('ipvsadm -Lnc')).stdout);
+  const entries = parseIpvsadmConnections((await shell.execChecked('ipvsadm -Lnc', { timeoutMs: shellCommandTimeoutMs })).stdout);
   const t = Date.now();
   for (const vip of where.vips) {
     const byState: Record<string, number> = {};

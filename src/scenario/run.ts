@@ -20,6 +20,8 @@ import { defaultFaultName, faultNamed } from './faults/catalogue.js';
 import type { FaultContext, FaultDefinition, FaultTiming } from './faults/fault.js';
 import { watchBalancer } from './monitors.js';
 import { readNodeClock, type NodeClock } from './node-clock.js';
+import { prepareFaultNodes } from './fault-preparation.js';
+import { boundedStep, faultActTimeoutMs, shellCommandTimeoutMs, watcherStopTimeoutMs } from './stuck-step.js';
 import type { FaultRecord, LoadMode, LoadSummary, RunInstance, ScenarioResult, TimelineEvent, VrrpParameters } from './timeline.js';
 
 export interface ScenarioPlan {
@@ -57,6 +59,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.
 const revertPatienceMs = 3_000;
 /** How long a node booted again by a fault may take to answer SSH (the labs' boot deadline, twice). */
 const rebootSshTimeoutMs = 90_000;
+/** An IPVS snapshot takes well under a second; a shell silent this long is asked again over a new connection. */
+const shellPatienceMs = 5_000;
+/** The load generator's own end after its duration: the last requests' timeout, and a margin. */
+const loadEndMarginMs = 30_000;
 
 /**
  * The VRRP parameters a run is judged by: the seed's one instance, or, with several instances, the
@@ -168,12 +174,28 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
   let load: LoadSummary | undefined;
   let faultRecord: FaultRecord | undefined;
 
+  /**
+   * A command in a balancer's shell; one not answered within shellPatienceMs is asked again over a
+   * new connection, which replaces the shell (a wedged shell holds every later command behind it).
+   */
+  const askBalancer = async (node: string, shell: NodeShell, command: string) => {
+    try {
+      return await shell.execChecked(command, { timeoutMs: shellPatienceMs });
+    } catch (error) {
+      if (!(error instanceof LabError && error.code === 'EXEC_TIMEOUT')) throw error;
+      record({ t: Date.now(), kind: 'phase', name: `${node} did not answer '${command}' within ${shellPatienceMs / 1000} s: asked again over a new connection` });
+      const fresh = await openShell(paths, meta, node, opened);
+      shells.set(node, fresh);
+      return boundedStep(fresh.execChecked(command), shellCommandTimeoutMs, `'${command}' on ${node}, asked again over a new connection`, { paths, meta, node });
+    }
+  };
+
   // One balancer after the other: two at once delay keepalived's track script on a busy host.
   const snapshot = async (label: string) => {
     const texts: (readonly [string, string])[] = [];
     for (const [node, shell] of shells) {
       if (away.has(node)) continue;
-      const text = (await shell.execChecked('ipvsadm -Ln --stats')).stdout;
+      const text = (await askBalancer(node, shell, 'ipvsadm -Ln --stats')).stdout;
       const services = parseIpvsadmStats(text);
       const t = Date.now();
       for (const vip of vips) {
@@ -195,6 +217,13 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
       for (const [node, ssh] of sessions) shells.set(node, await ssh.openShell());
       opened.push(...shells.values());
       for (const [node, shell] of shells) clocks.set(node, await readNodeClock(shell));
+      // Before the watch and the quiet wait: preparing disturbs nothing that is judged. A fault on
+      // the master or the backup may hit either balancer (which one is master is known only later).
+      const preparation = definition.prepare?.(spec);
+      if (preparation) {
+        const mayHit = definition.target === 'backend' || plan.fault?.node ? [targetNode(definition, spec, vrrp, plan.fault?.node)] : balancers(spec).map((node) => node.name);
+        await prepareFaultNodes(paths, meta, mayHit, preparation);
+      }
       // Watch first, then read the starting state: no transition can fall between the two.
       // Setting up the watch is itself a load on a uml node: the seed's track script was seen to
       // time out then, its balancer to FAULT and back (see QuietRule). The load starts only once no
@@ -210,7 +239,7 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
       const probes = await waitForConvergence(spec, shells, scenarioConvergenceTimeoutMs, (node) => openShell(paths, meta, node, opened), { lastChangeAt: () => lastChangeAt, forMs: quietMs });
       // Counters from the settled lab on: a balancer that held the VIP while VRRP settled (after
       // its peer's FAULT) still forwards the stray packets of older connections.
-      for (const shell of shells.values()) await shell.execChecked('ipvsadm -Z');
+      for (const shell of shells.values()) await shell.execChecked('ipvsadm -Z', { timeoutMs: shellCommandTimeoutMs });
       for (const [node, shell] of shells) await recordClientEntries(shell, node, { client: spec.lab.client, vips, port: spec.service.port, tagVip: several }, record);
       // The fault hits whoever is master now. With preemption that is the highest priority; with
       // nopreempt it is whichever balancer came up first, as VRRP intends.
@@ -229,7 +258,10 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
     const faultShell = shells.get(target) ?? (await openShell(paths, meta, target, opened));
     const faultClock = clocks.get(target) ?? (await readNodeClock(faultShell));
     const context: FaultContext = {
-      shell: faultShell,
+      // A balancer's shell may have been replaced by a new connection (askBalancer).
+      get shell() {
+        return shells.get(target) ?? faultShell;
+      },
       async power(action) {
         // Recorded before the act: from this instant the node's own records may stop.
         if (action === 'kill' || action === 'freeze') away.add(target);
@@ -271,15 +303,12 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
         away.delete(target);
       },
     };
+    const onFaultNode = { paths, meta, node: fault.node };
     load = await progress.step(`load for ${plan.durationSeconds} s (${plan.mode}); ${fault.describe()} at ${plan.faultAt} s, reverted at ${plan.revertAt} s`, async () => {
       const loadStart = Date.now();
       record({ t: loadStart, kind: 'phase', name: 'load-start' });
-      const running = startLoad(
-        paths,
-        meta,
-        { host: spec.vip.address, ...(several ? { hosts: vips } : {}), port: spec.service.port, mode: plan.mode, connections, rate: plan.rate, durationSeconds: plan.durationSeconds, timeoutSeconds: 10 },
-        record,
-      );
+      const request = { host: spec.vip.address, ...(several ? { hosts: vips } : {}), port: spec.service.port, mode: plan.mode, connections, rate: plan.rate, durationSeconds: plan.durationSeconds, timeoutSeconds: 10 };
+      const running = startLoad(paths, meta, request, record);
       // A fault is stamped when its command ran on the node (see measure() for how the two are used).
       const stamped = async (action: 'inject' | 'revert', apply: () => Promise<FaultTiming>) => {
         const issuedAt = Date.now();
@@ -290,7 +319,7 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
           const startedAt = timing.startedAt === undefined ? undefined : faultClock.toLocal(timing.startedAt, arrivedAt);
           record({ ...base, t: timing.hostAt ?? faultClock.toLocal(timing.doneAt, arrivedAt), ok: true, ...(startedAt === undefined ? {} : { startedAt }) });
         } catch (error) {
-          record({ ...base, t: issuedAt, ok: false });
+          record({ ...base, t: issuedAt, ok: false, error: error instanceof Error ? error.message : String(error) });
           throw error;
         }
       };
@@ -309,9 +338,10 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
         }
         const fresh = await connectNode(paths, meta, fault.node);
         try {
-          return await Promise.any([throughShell, fault.revert({ ...context, shell: fresh })]).catch((error: AggregateError) => {
+          const either = Promise.any([throughShell, fault.revert({ ...context, shell: fresh })]).catch((error: AggregateError) => {
             throw error.errors.at(-1);
           });
+          return await boundedStep(either, faultActTimeoutMs, `reverting ${fault.name} on ${fault.node}, through its shell and a new connection`, onFaultNode);
         } finally {
           fresh.close();
         }
@@ -324,7 +354,7 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
         for (const [node, text] of await snapshot('before-fault')) ipvsText[node] = { before: text, after: '' };
         await sleep(loadStart + plan.faultAt * 1000 - Date.now());
         injected = true;
-        await stamped('inject', () => fault.inject(context));
+        await stamped('inject', () => boundedStep(fault.inject(context), faultActTimeoutMs, `${fault.name}'s act on ${fault.node} (${fault.describe()})`, onFaultNode));
         await sleep(Math.max(ipvsSettleMs, (plan.settleSeconds ?? 0) * 1000));
         await snapshot('after-fault-settled');
         await sleep(loadStart + plan.revertAt * 1000 - 300 - Date.now());
@@ -337,14 +367,19 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
           if (reverted && fault.recover) await fault.recover(context);
         }
       }
-      const summary = await running.finished;
+      const loadEndsBy = loadStart + (plan.durationSeconds + request.timeoutSeconds) * 1000 + loadEndMarginMs;
+      const summary = await boundedStep(running.finished, loadEndsBy - Date.now(), `the load generator's end (a ${plan.durationSeconds}-s load)`).catch((error: unknown) => {
+        running.stop();
+        throw error;
+      });
       record({ t: Date.now(), kind: 'phase', name: 'load-end' });
       await sleep(ipvsSettleMs);
       for (const [node, text] of await snapshot('end')) ipvsText[node] = { before: ipvsText[node]?.before ?? '', after: text };
       return summary;
     });
   } finally {
-    await Promise.allSettled([...watchers.values()].map((watcher) => watcher.stop()));
+    // A watcher that does not end is left to its own `timeout` on the node: its session is closed below.
+    await boundedStep(Promise.allSettled([...watchers.values()].map((watcher) => watcher.stop())), watcherStopTimeoutMs, 'the balancer watchers').catch(() => undefined);
     closeAll(opened);
     for (const ssh of sessions.values()) ssh.close();
   }

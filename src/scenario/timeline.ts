@@ -16,7 +16,7 @@ export type TimelineEvent =
    * t: by when it had taken effect on its node (the node's clock, read as its command returned);
    * startedAt: when that command began there; issuedAt: when the orchestrator sent it.
    */
-  | { t: number; kind: 'fault'; action: 'inject' | 'revert'; fault: string; node: string; ok: boolean; detail?: string; issuedAt?: number; startedAt?: number }
+  | { t: number; kind: 'fault'; action: 'inject' | 'revert'; fault: string; node: string; ok: boolean; detail?: string; issuedAt?: number; startedAt?: number; error?: string }
   /** The VIP appeared on (added) or left (removed) a balancer's lab interface. */
   | { t: number; kind: 'vip'; node: string; action: 'added' | 'removed'; vip?: string }
   /** keepalived's own word on its VRRP state (from its log, or its state dump at the start). */

@@ -7,6 +7,8 @@ import { clientSocket, connectNode, withNodes } from '../../src/lab/access.js';
 import { httpGet } from '../../src/lab/http-probe.js';
 import { labPaths, requireLabMeta } from '../../src/lab/state.js';
 import { parseIpvsadmStats } from '../../src/parse/ipvsadm-stats.js';
+import type { LabError } from '../../src/errors.js';
+import { boundedStep } from '../../src/scenario/stuck-step.js';
 import { vagrant } from '../../src/vagrant/cli.js';
 import { readFolder, repoRoot, seedSpecPath } from '../helpers.js';
 import { hostNetworkSnapshot, labPidNamespace, leftovers, processesInNamespace, processesMentioning, runCli, settledStatusTable } from './cli.js';
@@ -191,6 +193,21 @@ describe('the uml lab, end to end (acceptance)', function () {
     }
   });
 
+  it('reads every node\'s disk a few times a second (a lost uml I/O completion then waits no longer)', async () => {
+    // uml can lose the wake-up of its block driver too (box/overlay/usr/local/sbin/lab-disk-kick):
+    // each node reads one block of its disk from two processes four times a second each.
+    await withNodes(paths, requireLabMeta(paths, lab), async (nodes) => {
+      for (const [name, ssh] of nodes) {
+        const reads = async () => Number((await ssh.execChecked("awk '$3 == \"ubda\" {print $4}' /proc/diskstats")).stdout.trim());
+        const before = await reads();
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        // Eight a second: at least 12 in two seconds, give or take a period at each end.
+        expect((await reads()) - before, name).to.be.at.least(12);
+        expect((await ssh.execChecked('systemctl is-active lab-disk-kick')).stdout.trim(), name).to.equal('active');
+      }
+    });
+  });
+
   it('runs commands one after another in a shell kept open on a node: each its own output, stderr and exit code', async () => {
     const ssh = await connectNode(paths, requireLabMeta(paths, lab), 'backend2');
     const shell = await ssh.openShell();
@@ -221,6 +238,26 @@ describe('the uml lab, end to end (acceptance)', function () {
     }
     const ended = await shell.exec('true').then(() => 'answered', (error: { code?: string }) => error.code);
     expect(ended).to.equal('EXEC_FAILED');
+  });
+
+  it('ends a scenario step that waits past its bound with an error naming the step, and what the node was doing', async () => {
+    const meta = requireLabMeta(paths, lab);
+    const ssh = await connectNode(paths, meta, 'backend1');
+    try {
+      // A command that does not end in time, as a wedged shell or a stalled node would look.
+      const stuck = ssh.exec('sleep 20 # stuck-step-probe');
+      const error = await boundedStep(stuck, 1_000, "a probe's command", { paths, meta, node: 'backend1' }).then(() => undefined, (caught: LabError) => caught);
+      expect(error?.code).to.equal('SCENARIO_STEP_TIMEOUT');
+      expect(error?.message).to.match(/^a probe's command did not finish within 1 s; backend1 then:\n/);
+      // Seen over a new connection: the stuck command, asleep in the kernel, and the node's load.
+      expect(error?.message, error?.message).to.match(/^\s*\d+ S\S*\s+\d+ \S+\s+sleep 20$/m);
+      expect(error?.message, 'kernel threads left out').not.to.match(/\[kswapd0\]/);
+      expect(error?.message).to.match(/^disk ubda reads \d+ ms \d+ writes \d+ ms \d+ in flight \d+$/m);
+      expect(error?.message).to.match(/^\d+\.\d+ \d+\.\d+ \d+\.\d+ \d+\/\d+ \d+$/m);
+      expect(error?.hint).to.include(`lab:status -- --name ${lab}`);
+    } finally {
+      ssh.close();
+    }
   });
 
   it("keeps management SSH working after the seed's fault: ip link set down eth1 on balancer1", async () => {

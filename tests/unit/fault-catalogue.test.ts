@@ -26,6 +26,14 @@ describe('the fault catalogue', () => {
     }
   });
 
+  it('has the faults whose command runs a program a node has not run before read it in before the load', () => {
+    const prepared = Object.fromEntries(faultCatalogue.filter((fault) => fault.prepare).map((fault) => [fault.name, fault.prepare?.(spec)]));
+    expect(prepared).to.deep.equal({
+      'link-loss': 'modprobe sch_netem && tc qdisc show dev eth1 > /dev/null',
+      'vrrp-partition': 'iptables-legacy -n -L INPUT > /dev/null',
+    });
+  });
+
   it('an unknown name is a usage error listing the catalogue', () => {
     expect(() => faultNamed('meteor')).to.throw(LabError, /unknown fault "meteor".*link-down, keepalived-stop/).with.property('code', 'USAGE');
   });

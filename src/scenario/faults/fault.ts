@@ -65,6 +65,11 @@ export interface FaultDefinition {
   target: FaultTarget;
   create(node: string, spec: LabSpec): Fault;
   /**
+   * A harmless command that reads what the fault's own command needs (programs, kernel modules)
+   * into the memory of each node the fault may hit, before the load (see fault-preparation.ts).
+   */
+  prepare?(spec: LabSpec): string;
+  /**
    * The outcome the fault should have on this lab, with bounds from its VRRP and service settings
    * (and, for a node powered on again, the lab's provider's reboot allowance).
    */

@@ -17,6 +17,7 @@ export const linkLoss: FaultDefinition = {
   target: 'master',
   create: (node, spec) =>
     commandFault('link-loss', node, `tc qdisc add dev ${spec.lab.interface} root netem loss ${lossPercent}%`, `modprobe sch_netem; tc qdisc add dev ${spec.lab.interface} root netem loss ${lossPercent}%`, `tc qdisc del dev ${spec.lab.interface} root`),
+  prepare: (spec) => `modprobe sch_netem && tc qdisc show dev ${spec.lab.interface} > /dev/null`,
   expect(vrrp) {
     return {
       outcome: 'flapping',

@@ -18,6 +18,8 @@ export const vrrpPartition: FaultDefinition = {
     const rule = `INPUT -i ${spec.lab.interface} -p 112 -j DROP`;
     return commandFault('vrrp-partition', node, `iptables -I ${rule}`, `iptables-legacy -I ${rule}`, `iptables-legacy -D ${rule}`);
   },
+  // Listing the filter table loads iptables' kernel modules too.
+  prepare: () => 'iptables-legacy -n -L INPUT > /dev/null',
   expect(vrrp) {
     const takeover = masterDownTakeover(vrrp);
     return {
