@@ -1,5 +1,6 @@
 import type { Duplex } from 'node:stream';
 import { providerFor } from '../provider/registry.js';
+import type { ExecResult, RunOptions } from '../ssh/command-runner.js';
 import { Communicator, type SshTarget } from '../ssh/communicator.js';
 import type { NodeShell } from '../ssh/node-shell.js';
 import { nodeAccess, type LabMeta, type LabPaths } from './state.js';
@@ -14,6 +15,16 @@ export function sshTarget(paths: LabPaths, meta: LabMeta, node: string): SshTarg
 
 export function connectNode(paths: LabPaths, meta: LabMeta, node: string): Promise<Communicator> {
   return Communicator.connect(sshTarget(paths, meta, node));
+}
+
+/** Runs one command on a node over an SSH connection of its own, closed after (a look, a preparation). */
+export async function execOnNewConnection(paths: LabPaths, meta: LabMeta, node: string, command: string, options: RunOptions = {}): Promise<ExecResult> {
+  const session = await connectNode(paths, meta, node);
+  try {
+    return await session.exec(command, options);
+  } finally {
+    session.close();
+  }
 }
 
 /** A TCP stream opened by the lab's client (the host side of the lab network), e.g. to the VIP. */

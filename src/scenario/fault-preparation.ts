@@ -1,19 +1,14 @@
 import { LabError } from '../errors.js';
-import { connectNode } from '../lab/access.js';
+import { execOnNewConnection } from '../lab/access.js';
 import type { LabMeta, LabPaths } from '../lab/state.js';
+import { checkedResult, type RunOptions } from '../ssh/command-runner.js';
 import { boundedStep, shellCommandTimeoutMs } from './stuck-step.js';
 
 /** A preparation reads a few programs; one that has not answered by then is asked again. */
 const preparePatienceMs = 10_000;
 
-async function runOnNewConnection(paths: LabPaths, meta: LabMeta, node: string, command: string, timeoutMs?: number): Promise<void> {
-  const session = await connectNode(paths, meta, node);
-  try {
-    await session.execChecked(command, timeoutMs === undefined ? {} : { timeoutMs });
-  } finally {
-    session.close();
-  }
-}
+const runOnNewConnection = async (paths: LabPaths, meta: LabMeta, node: string, command: string, options: RunOptions = {}) =>
+  checkedResult(node, command, await execOnNewConnection(paths, meta, node, command, options));
 
 /**
  * Runs a fault's preparation (FaultDefinition.prepare) on each node it may hit, before the load:
@@ -28,7 +23,7 @@ async function runOnNewConnection(paths: LabPaths, meta: LabMeta, node: string, 
 export async function prepareFaultNodes(paths: LabPaths, meta: LabMeta, nodes: string[], command: string): Promise<void> {
   for (const node of nodes) {
     try {
-      await runOnNewConnection(paths, meta, node, command, preparePatienceMs);
+      await runOnNewConnection(paths, meta, node, command, { timeoutMs: preparePatienceMs });
     } catch (error) {
       if (!(error instanceof LabError && error.code === 'EXEC_TIMEOUT')) throw error;
       await boundedStep(runOnNewConnection(paths, meta, node, command), shellCommandTimeoutMs, `preparing the fault on ${node} ('${command}'), asked again over a new connection`, { paths, meta, node });

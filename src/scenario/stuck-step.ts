@@ -1,5 +1,5 @@
 import { LabError } from '../errors.js';
-import { connectNode } from '../lab/access.js';
+import { execOnNewConnection } from '../lab/access.js';
 import type { LabMeta, LabPaths } from '../lab/state.js';
 import { within } from '../util/within.js';
 
@@ -28,13 +28,8 @@ export async function lookAtNode(paths: LabPaths, meta: LabMeta, node: string): 
   // driver's completion reported late shows there, even once this look has woken it); queues; load.
   const command = `ps --ppid 2 -p 2 --deselect -o pid,stat,etimes,wchan:28,args --sort=start_time | tail -n 25; awk '$3 !~ /^(loop|ram)/ {print "disk", $3, "reads", $4, "ms", $7, "writes", $8, "ms", $11, "in flight", $12}' /proc/diskstats; tc -s qdisc show | head -n 12; cat /proc/loadavg`;
   try {
-    const session = await connectNode(paths, meta, node);
-    try {
-      const { stdout, stderr } = await session.exec(command, { timeoutMs: nodeLookTimeoutMs });
-      return `${stdout}${stderr}`.trimEnd().split('\n').slice(0, nodeLookLines).join('\n');
-    } finally {
-      session.close();
-    }
+    const { stdout, stderr } = await execOnNewConnection(paths, meta, node, command, { timeoutMs: nodeLookTimeoutMs });
+    return `${stdout}${stderr}`.trimEnd().split('\n').slice(0, nodeLookLines).join('\n');
   } catch (error) {
     return `(a look at ${node} over a new SSH connection failed too: ${error instanceof Error ? error.message : String(error)})`;
   }
