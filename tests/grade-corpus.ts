@@ -1,8 +1,7 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CriterionId } from '../src/grade/types.js';
-import { repoRoot } from './helpers.js';
+import { repoRoot, tempDir } from './helpers.js';
 
 type Verdict = 'pass' | 'fail' | 'error';
 
@@ -36,7 +35,7 @@ export function expectedCase(name: string): ExpectedCase {
 
 /** A temporary copy of the case's submission (in `into`, or a new temporary folder); returns the path to grade. */
 export function prepareCase(name: string, expected: ExpectedCase, into?: string): string {
-  const work = into ?? mkdtempSync(path.join(os.tmpdir(), 'grade-corpus-'));
+  const work = into ?? tempDir('grade-corpus-');
   const target = path.join(work, 'submission');
   const source = path.join(corpusDir, name, 'submission');
   if (existsSync(source)) cpSync(source, target, { recursive: true });

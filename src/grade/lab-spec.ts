@@ -7,6 +7,8 @@ import type { LabNode, LabSpec } from '../spec/types.js';
 import type { RoleAssignment } from './roles.js';
 import type { StaticResult } from './static-stage.js';
 import { ipvsRulesFrom } from './lab-ipvs-rules.js';
+import { foreseenFailures } from './second-run.js';
+import type { CriterionId } from './types.js';
 import { mainService } from './topology.js';
 
 /** A lab spec for one submission, the scenario to run in it, and what the grader decided to build it (said in the feedback). */
@@ -14,6 +16,8 @@ export interface SubmissionLab {
   spec: LabSpec;
   plan: ScenarioPlan;
   notes: string[];
+  /** Lab criteria its configs fail on every run (a persistent service: balanced), with why: no second run for them. */
+  foreseen: { criterion: CriterionId; why: string }[];
 }
 
 /**
@@ -83,7 +87,7 @@ export function labSpecFromSubmission(seed: LabSpec, result: StaticResult, labNa
     ],
   };
   if (topology.forwarding !== 'dr') notes.push(`the submission forwards with ${topology.forwarding}; the lab's backends are set up for direct routing (as the homework asks)`);
-  return { spec, plan: gradingPlan(result, spec, notes), notes };
+  return { spec, plan: gradingPlan(result, spec, notes), notes, foreseen: foreseenFailures(result.findings) };
 }
 
 /**

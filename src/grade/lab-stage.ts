@@ -8,7 +8,7 @@ import type { Progress } from '../util/progress.js';
 import { findingsFromKeepalivedCheck, type CheckedConfig } from './keepalived-check-output.js';
 import { collectNodeLogs, type NodeLog } from './lab-node-logs.js';
 import type { SubmissionLab } from './lab-spec.js';
-import { gradedRun, whyRunAgain } from './second-run.js';
+import { foreseenFailuresNote, gradedRun, whyRunAgain } from './second-run.js';
 import type { RawFinding } from './types.js';
 
 /**
@@ -45,7 +45,10 @@ export async function runLabStage(lab: SubmissionLab, configs: Record<string, Ch
     let run = await runFailover(paths, up.meta, lab.plan, progress, reportDir);
     // A failed criterion or a FAULT nobody caused may be the host's noise: see whyRunAgain.
     const runNotes = [...notes];
-    const why = whyRunAgain(run.result);
+    const foreseen = lab.foreseen.map((item) => item.criterion);
+    const why = whyRunAgain(run.result, foreseen);
+    const foreseenNote = why === undefined ? foreseenFailuresNote(run.result, lab.foreseen) : undefined;
+    if (foreseenNote) runNotes.push(`${foreseenNote}: the scenario was not run again`);
     if (why !== undefined && stillWanted()) {
       const first = run;
       progress.info(`${spec.name}: ${why}; running the scenario once more`);

@@ -1,6 +1,18 @@
 import { ownFaults } from '../checks/own-faults.js';
 import type { ScenarioResult } from '../scenario/timeline.js';
 import { labCriteria } from './lab-criteria.js';
+import type { CriterionId, Finding } from './types.js';
+
+/** Static findings that make a lab criterion fail on every run: the host's noise is not why. */
+const FORESEEN: Record<string, { criterion: CriterionId; why: string }> = {
+  // One client, one persistent template: IPVS sends it to one backend for the whole run.
+  'persistence-timeout': { criterion: 'balanced', why: 'a persistent service sends one client to one backend' },
+};
+
+/** The lab criteria the static stage foresees failing, with why. */
+export function foreseenFailures(findings: readonly Finding[]): { criterion: CriterionId; why: string }[] {
+  return findings.flatMap((finding) => FORESEEN[finding.code] ?? []).filter((item, index, all) => all.findIndex((other) => other.criterion === item.criterion) === index);
+}
 
 /**
  * A scenario run is timing on a shared host: a correct configuration once missed the failback bound
@@ -8,15 +20,23 @@ import { labCriteria } from './lab-criteria.js';
  * `systemctl status nginx` outlasting its 2-s interval on a starved node), in CI. A first run that
  * fails a lab criterion or shows such FAULTs is run once more, and the run that meets more criteria
  * is graded (the second on a tie): a configuration at fault fails both runs, the host's noise
- * rarely strikes twice. Pure, over the recorded runs.
+ * rarely strikes twice. A criterion the static stage foresaw failing (foreseenFailures) does not
+ * call for it. Pure, over the recorded runs.
  */
-export function whyRunAgain(first: ScenarioResult): string | undefined {
+export function whyRunAgain(first: ScenarioResult, foreseen: readonly CriterionId[] = []): string | undefined {
   const faults = ownFaults(first);
-  const failing = failingCriteria(first);
+  const failing = failingCriteria(first).filter((criterion) => !foreseen.includes(criterion.id));
   const parts: string[] = [];
   if (faults.length > 0) parts.push(`the balancers went to FAULT by themselves (${faults.map((fault) => `${fault.node} at ${fault.at.toFixed(2)} s`).join(', ')}), as a busy host can make them`);
   if (failing.length > 0) parts.push(`${failing.map((criterion) => criterion.id).join(', ')} failed (${failing[0]?.message})`);
   return parts.length > 0 ? `in a first run of the scenario ${parts.join('; and ')}` : undefined;
+}
+
+/** Says which foreseen criteria the run failed, as the static stage said it would (undefined: none). */
+export function foreseenFailuresNote(run: ScenarioResult, foreseen: readonly { criterion: CriterionId; why: string }[]): string | undefined {
+  const failing = failingCriteria(run).map((criterion) => criterion.id);
+  const failed = foreseen.filter((item) => failing.includes(item.criterion));
+  return failed.length > 0 ? failed.map((item) => `${item.criterion} failed as the static stage foresaw (${item.why})`).join('; ') : undefined;
 }
 
 /** Which of two runs to grade, and the note that says why for the feedback. */

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Writable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { LabError } from '../errors.js';
@@ -12,6 +13,8 @@ const worker = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.j
 export interface RunningLoad {
   /** Resolves when the load has run its duration, with autocannon's summary and our counts. */
   finished: Promise<LoadSummary>;
+  /** Ends the load now, as if its duration were up: finished resolves with what ran until then. */
+  finish(): void;
   /** Ends the worker (a run that gave up waiting for it): finished then rejects. */
   stop(): void;
 }
@@ -28,16 +31,34 @@ function workerCommand(paths: LabPaths, meta: LabMeta, request: LoadRequest): { 
 export function startLoad(paths: LabPaths, meta: LabMeta, request: LoadRequest, onEvent: (event: TimelineEvent) => void): RunningLoad {
   const { command, args } = workerCommand(paths, meta, request);
   const stopping = new AbortController();
-  const finished = runWorker(command, args, onEvent, stopping.signal);
+  const control: WorkerControl = { finishRequested: false };
+  const finished = runWorker(command, args, onEvent, stopping.signal, control);
   // The scenario awaits this only after the fault; until then a failure must not count as unhandled.
   finished.catch(() => undefined);
-  return { finished, stop: () => stopping.abort() };
+  return {
+    finished,
+    finish: () => {
+      control.finishRequested = true;
+      control.stdin?.write('finish\n');
+    },
+    stop: () => stopping.abort(),
+  };
+}
+
+/** The worker's stdin once it runs; a finish asked for before that is written when it starts. */
+interface WorkerControl {
+  finishRequested: boolean;
+  stdin?: Writable;
 }
 
 /** Streams the worker's records as they come; execa ends the worker with this process (a Ctrl-C mid-scenario). */
-async function runWorker(command: string, args: string[], onEvent: (event: TimelineEvent) => void, stop: AbortSignal): Promise<LoadSummary> {
+async function runWorker(command: string, args: string[], onEvent: (event: TimelineEvent) => void, stop: AbortSignal, control: WorkerControl): Promise<LoadSummary> {
   const { execa } = await import('execa');
-  const subprocess = execa(command, args, { stdin: 'ignore', buffer: { stdout: false, stderr: true }, reject: false, cancelSignal: stop });
+  const subprocess = execa(command, args, { stdin: 'pipe', buffer: { stdout: false, stderr: true }, reject: false, cancelSignal: stop });
+  // A worker that has ended closes its stdin: a late finish must not fail on the closed pipe.
+  subprocess.stdin.on('error', () => undefined);
+  control.stdin = subprocess.stdin;
+  if (control.finishRequested) subprocess.stdin.write('finish\n');
   let summary: LoadSummary | undefined;
   createInterface({ input: subprocess.stdout }).on('line', (line) => {
     const record = JSON.parse(line) as LoadRecord;

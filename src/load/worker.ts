@@ -3,6 +3,8 @@
  * nsenter; vagrant: on the host, on the host-only network), so its traffic goes only to lab
  * addresses: autocannon against the VIP, one JSON record per answered or failed request on stdout.
  * The backend that answered is read from the page (each backend serves its own name).
+ * A line "finish" on stdin ends the load early, as if its duration were up (so does stdin's end:
+ * the orchestrator is gone).
  * Usage: node worker.js '<LoadRequest JSON>'
  */
 import autocannon from 'autocannon';
@@ -91,7 +93,10 @@ function follow(client: AutocannonClient, connection: number): void {
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 let nextConnection = 0;
-autocannon(
+const startedAt = Date.now();
+let endedEarly = false;
+let done = false;
+const instance = autocannon(
   {
     // autocannon takes several URLs and spreads its clients over them; its types name only one.
     url: hosts.map((host) => `http://${host}:${request.port}/`) as unknown as string,
@@ -110,6 +115,8 @@ autocannon(
       process.exit(1);
     }
     const sorted = [...latencies].sort((a, b) => a - b);
+    // Ended early by "finish": the seconds it ran, to a tenth.
+    const ranSeconds = endedEarly ? Math.min(request.durationSeconds, Math.round((Date.now() - startedAt) / 100) / 10) : request.durationSeconds;
     for (const [connection] of pendingBy) {
       const counts = perVip.get(hostOf.get(connection) ?? '');
       if (counts) counts.unfinished += 1;
@@ -120,15 +127,30 @@ autocannon(
         mode: request.mode,
         connections: request.connections,
         rate: request.rate,
-        durationSeconds: request.durationSeconds,
+        durationSeconds: ranSeconds,
         sent,
         answered,
         failed,
         unfinished: pendingBy.size,
-        requestsPerSecond: Math.round((answered / request.durationSeconds) * 10) / 10,
+        requestsPerSecond: Math.round((answered / ranSeconds) * 10) / 10,
         latencyMs: { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? 0 },
         ...(hosts.length > 1 ? { perVip: Object.fromEntries(perVip) } : {}),
       },
     });
   },
 );
+// The summary is written synchronously (stdout is a pipe on Linux); stdin kept open would hold the process.
+instance.on('done', () => {
+  done = true;
+  setImmediate(() => process.stdin.destroy());
+});
+const finish = () => {
+  if (done || endedEarly) return;
+  endedEarly = true;
+  instance.stop();
+};
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk: string) => {
+  if (chunk.includes('finish')) finish();
+});
+process.stdin.on('end', finish);

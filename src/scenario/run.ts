@@ -5,6 +5,7 @@ import { scenarioConvergenceTimeoutMs, waitForConvergence } from '../lab/converg
 import { probeNode, type NodeProbe } from '../lab/node-probe.js';
 import type { LabMeta, LabPaths } from '../lab/state.js';
 import { startLoad } from '../load/run-load.js';
+import { failbackSeen } from './failback-seen.js';
 import { parseIpvsadmStats } from '../parse/ipvsadm-stats.js';
 import type { RebootAllowance } from '../provider/provider.js';
 import { providerFor } from '../provider/registry.js';
@@ -38,6 +39,11 @@ export interface ScenarioPlan {
   settleSeconds?: number;
   /** Which fault of the catalogue, on which node (default: the seed's link-down on the current master). */
   fault?: { name: string; node?: string };
+  /**
+   * The load ends this long after the failback is seen, not at its duration (which covers the
+   * failback's whole allowance: for a reboot, a minute the run would spend waiting).
+   */
+  loadAfterFailbackSeconds?: number;
 }
 
 export const seedScenario: ScenarioPlan = {
@@ -304,7 +310,8 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
       },
     };
     const onFaultNode = { paths, meta, node: fault.node };
-    load = await progress.step(`load for ${plan.durationSeconds} s (${plan.mode}); ${fault.describe()} at ${plan.faultAt} s, reverted at ${plan.revertAt} s`, async () => {
+    const loadEnd = plan.loadAfterFailbackSeconds === undefined ? '' : `, ending ${plan.loadAfterFailbackSeconds} s after the failback`;
+    load = await progress.step(`load for ${plan.durationSeconds} s (${plan.mode}); ${fault.describe()} at ${plan.faultAt} s, reverted at ${plan.revertAt} s${loadEnd}`, async () => {
       const loadStart = Date.now();
       record({ t: loadStart, kind: 'phase', name: 'load-start' });
       const request = { host: spec.vip.address, ...(several ? { hosts: vips } : {}), port: spec.service.port, mode: plan.mode, connections, rate: plan.rate, durationSeconds: plan.durationSeconds, timeoutSeconds: 10 };
@@ -347,6 +354,7 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
         }
       };
       let injected = false;
+      let revertIssuedAt: number | undefined;
       try {
         // Snapshot a little before the fault: a process start on a uml node briefly stalls its
         // packet path, which must not blur the instant of the fault.
@@ -363,8 +371,18 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
       } finally {
         // Revert always runs, also when the load or a snapshot failed.
         if (injected) {
+          revertIssuedAt = Date.now();
           const reverted = await stamped('revert', revert).then(() => true, () => false);
           if (reverted && fault.recover) await fault.recover(context);
+        }
+      }
+      const keepAfterFailback = plan.loadAfterFailbackSeconds;
+      if (keepAfterFailback !== undefined && revertIssuedAt !== undefined) {
+        const failbackAt = await failbackSeen(events, vrrp, revertIssuedAt, loadStart + (plan.durationSeconds - keepAfterFailback) * 1000);
+        if (failbackAt !== undefined) {
+          await sleep(failbackAt + keepAfterFailback * 1000 - Date.now());
+          record({ t: Date.now(), kind: 'phase', name: `load ended ${keepAfterFailback} s after the failback` });
+          running.finish();
         }
       }
       const loadEndsBy = loadStart + (plan.durationSeconds + request.timeoutSeconds) * 1000 + loadEndMarginMs;

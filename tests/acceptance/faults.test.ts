@@ -111,6 +111,12 @@ describe('the fault catalogue on one uml lab (acceptance)', function () {
     expect(powerActions(run)).to.deep.equal([`${master} kill`, `${master} boot`]);
     expect(run.measures.failbackAt).to.be.a('number');
     expect(run.result.ipvsText[master]?.after).to.match(/TCP\s+172\.28\.128\.200:80/);
+    // The load ran on 3 s past the failback, not to the end of the reboot's allowance.
+    const ended = run.result.events.find((event) => event.kind === 'phase' && event.name === 'load ended 3 s after the failback');
+    expect(ended?.t, 'the load ended after the failback').to.be.at.least((run.measures.failbackAt ?? Infinity) + 3_000);
+    const meta = requireLabMeta(labPaths(lab), lab);
+    const planned = faultScenario(faultNamed('node-crash'), meta.spec, providerFor(meta.provider).rebootAllowance(labPaths(lab))).durationSeconds;
+    expect(run.result.load.durationSeconds).to.be.below(planned);
   });
 
   it('an unknown fault is a usage error that lists the catalogue', async () => {

@@ -81,14 +81,25 @@ describe("lab:grade: the submissions corpus graded for real, as one batch at the
   after(() => rmSync(work, { recursive: true, force: true }));
 
   /** The grade.json written for the submission given as `submission`. */
-  function gradeOf(submission: string): { submission: string; criteria: { id: string; pass: boolean; message: string }[] } | undefined {
+  function gradeOf(submission: string): { submission: string; verdict: string; criteria: { id: string; pass: boolean; message: string }[] } | undefined {
     for (const folder of readdirSync(out)) {
       const file = path.join(out, folder, 'grade.json');
       if (!existsSync(file)) continue;
-      const grade = JSON.parse(readFileSync(file, 'utf8')) as { submission: string; criteria: { id: string; pass: boolean; message: string }[] };
+      const grade = JSON.parse(readFileSync(file, 'utf8')) as NonNullable<ReturnType<typeof gradeOf>>;
       if (grade.submission === submission) return grade;
     }
     return undefined;
+  }
+
+  /** The grade and feedback of the corpus case that ran its own lab (not one that took another's run). */
+  function ranItsOwn(name: string): { grade: NonNullable<ReturnType<typeof gradeOf>>; feedback: string } {
+    for (const [submission, caseName] of caseOf) {
+      if (caseName !== name) continue;
+      const folder = readdirSync(out).find((entry) => existsSync(path.join(out, entry, 'grade.json')) && (JSON.parse(readFileSync(path.join(out, entry, 'grade.json'), 'utf8')) as { submission: string }).submission === submission);
+      const feedback = folder ? readFileSync(path.join(out, folder, 'feedback.md'), 'utf8') : '';
+      if (folder && !feedback.includes('the lab ran once for this submission and')) return { grade: gradeOf(submission)!, feedback };
+    }
+    throw new Error(`no submission of ${name} ran its own lab`);
   }
 
   it('gives every submission its row, its grade.json and feedback.md; exits 1 as some fail; no stack trace', () => {
@@ -141,12 +152,20 @@ describe("lab:grade: the submissions corpus graded for real, as one batch at the
     }
   });
 
-  it('runs one lab for the answers that build the same one (the good answer three times, and beside odd files): graded alike, and each told so', () => {
+  it('does not run a persistent service again for its foreseen unbalanced load, and says so', () => {
+    const { grade, feedback } = ranItsOwn('persistence-timeout');
+    expect(grade.criteria.filter((criterion) => !criterion.pass).map((criterion) => criterion.id)).to.deep.equal(['balanced']);
+    // Run again only for something else (the host's noise), never for balanced alone.
+    expect(feedback).not.to.match(/in a first run of the scenario balanced failed \\?\(/);
+    expect(/balanced failed as the static stage foresaw .*: the scenario was not run again/.test(feedback) || feedback.includes('the scenario ran once more'), feedback).to.equal(true);
+  });
+
+  it('runs one lab for the answers that build the same one (the good answer three times, beside odd files, in other markdown): graded alike, and each told so', () => {
     const [, ...rows] = parseCsv(readFileSync(path.join(out, 'grades.csv'), 'utf8'));
     const folderOf = (submission: string) => path.join(out, readdirSync(out).find((entry) => existsSync(path.join(out, entry, 'grade.json')) && (JSON.parse(readFileSync(path.join(out, entry, 'grade.json'), 'utf8')) as { submission: string }).submission === submission)!);
     const sharedNote = /the lab ran once for this submission and (\S+): the grader built the same lab/;
-    // The corpus's folders that hold the good answer beside an odd file build one lab too (tests/unit/grade-shared-runs).
-    for (const group of [['seed-answer'], ['binary-file', 'good-markdown', 'large-file', 'non-utf8', 'symlink-outside']]) {
+    // The corpus's folders that hold the good answer beside an odd file, or in Russian markdown, build one lab too (tests/unit/grade-shared-runs).
+    for (const group of [['seed-answer'], ['binary-file', 'good-markdown', 'large-file', 'non-utf8', 'russian-noda', 'symlink-outside']]) {
       const members = rows.filter((row) => group.includes(caseOf.get(row[0] ?? '') ?? ''));
       expect(new Set(members.map((row) => row.slice(1).join(','))).size, members.map((row) => row.join(',')).join('\n')).to.equal(1);
       expect(members[0]?.[1]).to.equal('pass');
@@ -157,6 +176,28 @@ describe("lab:grade: the submissions corpus graded for real, as one batch at the
       // Its report is in each folder that took it.
       for (const row of members) expect(existsSync(path.join(folderOf(row[0]!), 'scenario', 'result.json')), row[0]).to.equal(true);
     }
+  });
+
+  it("the seed answer: every criterion, the homework's ipvsadm -Ln --stats of both balancers before the fault and at the end, the run's summary, which config is which balancer", () => {
+    const { grade, feedback } = ranItsOwn('seed-answer');
+    expect(grade.criteria.filter((criterion) => !criterion.pass).map((criterion) => `${criterion.id}: ${criterion.message}`)).to.deep.equal([]);
+    expect(grade).to.include({ verdict: 'pass', score: 12, maxScore: 12 });
+    const stats = ['balancer1, before the fault', 'balancer1, at the end', 'balancer2, before the fault', 'balancer2, at the end'].map((title) => feedback.split(`### ${title}\n`)[1]?.split('```')[1] ?? '');
+    for (const text of stats) expect(text).to.match(/TCP\s+172\.28\.128\.200:80/);
+    // The backup's counters, zero before the fault, show the load it took over.
+    expect(stats[2]).to.match(/TCP\s+172\.28\.128\.200:80\s+0\s/);
+    expect(stats[3]).not.to.match(/TCP\s+172\.28\.128\.200:80\s+0\s/);
+    expect(feedback).to.include('## Verdict: PASS (6/6 checks)');
+    expect(feedback.split('## Which config is which balancer\n\n')[1]?.split('\n\n')[0]?.split('\n')).to.have.length(2);
+  });
+
+  it("virtual_server blocks: keepalived's own IPVS serves and fails over (no ipvsadm rules applied), on the backup too from before the fault", () => {
+    const { grade, feedback } = ranItsOwn('virtual-server-folder');
+    expect(grade.criteria.filter((criterion) => !criterion.pass).map((criterion) => `${criterion.id}: ${criterion.message}`)).to.deep.equal([]);
+    expect(grade.verdict).to.equal('pass');
+    expect(feedback.split('### How the lab was set up and run')[1]).to.include('virtual\\_server');
+    // keepalived sets IPVS up on both balancers: the backup's service is there, its counters from zero.
+    expect(feedback.split('### balancer2, before the fault\n')[1]?.split('```')[1]).to.match(/TCP\s+172\.28\.128\.200:80\s+0\s/);
   });
 
   it('leaves the host as it was: no lab, no process, no interface, and nothing a hostile submission planted', () => {

@@ -60,4 +60,18 @@ describe('grader: one lab for submissions that build the same lab', () => {
     const afterFailure = await again.once(derive('large-file'), { path: 'c' }, async () => recordedRun());
     expect(afterFailure.sharedWith).to.equal(undefined);
   });
+
+  it('keys the same answer at other lines of its markdown as one lab, and gives the later one its own notes', async () => {
+    // russian-noda holds good-markdown's configs in other markdown: its notes point at other lines.
+    const [first, later] = [derive('good-markdown'), derive('russian-noda')];
+    expect(first.notes).not.to.deep.equal(later.notes);
+    expect(SharedLabRuns.keyOf(first)).to.equal(SharedLabRuns.keyOf(later));
+    // A note of another file or line still makes another lab where the lab differs (ipvsadm-commands: other weights).
+    expect(SharedLabRuns.keyOf(derive('ipvsadm-commands'))).not.to.equal(SharedLabRuns.keyOf(first));
+    const shared = new SharedLabRuns();
+    const secondRunNote = 'in a first run of the scenario balanced failed: the scenario ran once more';
+    await shared.once(first, { path: 'a' }, async () => ({ ...recordedRun(), result: { ...recordedRun().result, notes: [...first.notes, secondRunNote] } as LabStageRun['result'] }));
+    const taken = (await shared.once(later, { path: 'b' }, async () => recordedRun())).run!;
+    expect(taken.result.kind === 'ran' && taken.result.notes.slice(0, -1)).to.deep.equal([...later.notes, secondRunNote]);
+  });
 });

@@ -55,6 +55,8 @@ export interface FaultSchedule {
   durationSeconds: number;
   /** How long after the fault the master's counters are taken as settled (default: IPVS's estimator, 2.5 s). */
   settleSeconds?: number;
+  /** The load ends this long after the failback is seen (see ScenarioPlan). */
+  loadAfterFailbackSeconds?: number;
 }
 
 /** One entry of the catalogue: a kind of fault, what it does, and what it should do to this lab. */

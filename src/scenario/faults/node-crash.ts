@@ -1,6 +1,6 @@
 import { masterDownTakeover, outageFor, preemptFailback } from '../../checks/fault-expectation.js';
 import type { FaultDefinition } from './fault.js';
-import { takeoverSchedule } from './schedule.js';
+import { afterFailbackSeconds, takeoverSchedule } from './schedule.js';
 
 /** The master's VM killed outright (a power cut, through the provider); the revert powers it on again. */
 export const nodeCrash: FaultDefinition = {
@@ -28,5 +28,6 @@ export const nodeCrash: FaultDefinition = {
       eitherVerdict: [],
     };
   },
-  schedule: (expectation) => takeoverSchedule(expectation),
+  // The load covers the reboot's whole allowance (uml 60 s, Vagrant 120 s) but ends soon after the failback.
+  schedule: (expectation) => ({ ...takeoverSchedule(expectation), loadAfterFailbackSeconds: afterFailbackSeconds }),
 };
