@@ -3,8 +3,7 @@
  * nsenter; vagrant: on the host, on the host-only network), so its traffic goes only to lab
  * addresses: autocannon against the VIP, one JSON record per answered or failed request on stdout.
  * The backend that answered is read from the page (each backend serves its own name).
- * A line "finish" on stdin ends the load early, as if its duration were up (so does stdin's end:
- * the orchestrator is gone).
+ * A line "finish" on stdin ends the load early, as if its duration were up.
  * Usage: node worker.js '<LoadRequest JSON>'
  */
 import autocannon from 'autocannon';
@@ -116,7 +115,7 @@ const instance = autocannon(
     }
     const sorted = [...latencies].sort((a, b) => a - b);
     // Ended early by "finish": the seconds it ran, to a tenth.
-    const ranSeconds = endedEarly ? Math.min(request.durationSeconds, Math.round((Date.now() - startedAt) / 100) / 10) : request.durationSeconds;
+    const ranSeconds = endedEarly ? Math.min(request.durationSeconds, Math.max(0.1, Math.round((Date.now() - startedAt) / 100) / 10)) : request.durationSeconds;
     for (const [connection] of pendingBy) {
       const counts = perVip.get(hostOf.get(connection) ?? '');
       if (counts) counts.unfinished += 1;
@@ -153,4 +152,3 @@ process.stdin.setEncoding('utf8');
 process.stdin.on('data', (chunk: string) => {
   if (chunk.includes('finish')) finish();
 });
-process.stdin.on('end', finish);
