@@ -62,7 +62,7 @@ function labSection({ evidence }: GradedSubmission, words: Words): string {
   if (evidence.labSkipped !== undefined) {
     parts.push(evidence.labSkipped.trim() === '' ? words.labSkippedNoReason : fill(words.labSkipped, { reason: escapeInline(evidence.labSkipped) }));
   }
-  if (evidence.scenarioSummary) parts.push(`### ${words.scenario}\n\n${codeBlock(evidence.scenarioSummary)}`);
+  if (evidence.scenarioSummary) parts.push(`### ${words.scenario}\n\n${words.scenarioGraded}\n\n${codeBlock(evidence.scenarioSummary)}`);
   if (evidence.ipvsStats.length > 0) {
     parts.push(`### ${words.ipvs}\n\n${evidence.ipvsStats.map(({ title, text }) => `${escapeInline(title)}:\n\n${codeBlock(text)}`).join('\n\n')}`);
   }
