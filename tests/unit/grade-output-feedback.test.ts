@@ -41,7 +41,7 @@ describe('grade output: feedback.md', () => {
     expect(markdown).to.include('TCP  172.28.128.200:80                  26       75');
     expect(html(markdown)).to.include('<pre><code class="language-text">IP Virtual Server');
     // The run's own verdict may say FAIL under a passed grade (the balance after the revert): said above it.
-    expect(markdown).to.include("### Failover run\n\nThe run's own checks (in English), as `lab:failover` judges them. The criteria above rest on them, but for the balance after the revert");
+    expect(markdown).to.include("### Failover run\n\nThe run's own checks, as `lab:failover` judges them. The criteria above rest on them, but for the balance after the revert");
     expect(renderFeedback(outcome(report('ivanov/README.md', ['balanced'])), 'ru')).to.include('### Проверка переключения\n\nСобственные проверки прогона (на английском)');
   });
 

@@ -31,7 +31,7 @@ export const FEEDBACK_TEXT = {
     labSkipped: 'The lab was not run: {reason}',
     labSkippedNoReason: 'The lab was not run.',
     scenario: 'Failover run',
-    scenarioGraded: "The run's own checks (in English), as `lab:failover` judges them. The criteria above rest on them, but for the balance after the revert: that is the failback's time, when a returning master's health checkers may re-add the real servers one by one.",
+    scenarioGraded: "The run's own checks, as `lab:failover` judges them. The criteria above rest on them, but for the balance after the revert: that is the failback's time, when a returning master's health checkers may re-add the real servers one by one.",
     ipvs: 'IPVS counters (`ipvsadm -Ln --stats`)',
     logs: 'Node logs',
     labNotes: 'How the lab was set up and run',
