@@ -8,7 +8,7 @@ import type { Progress } from '../util/progress.js';
 import { findingsFromKeepalivedCheck, type CheckedConfig } from './keepalived-check-output.js';
 import { collectNodeLogs, type NodeLog } from './lab-node-logs.js';
 import type { SubmissionLab } from './lab-spec.js';
-import { foreseenFailuresNote, gradedRun, whyRunAgain } from './second-run.js';
+import { gradedRun, reviewFirstRun } from './second-run.js';
 import type { RawFinding } from './types.js';
 
 /**
@@ -43,11 +43,9 @@ export async function runLabStage(lab: SubmissionLab, configs: Record<string, Ch
     });
     if (!stillWanted()) throw new LabError('GRADE_CANCELLED', 'the grader stopped waiting for this lab');
     let run = await runFailover(paths, up.meta, lab.plan, progress, reportDir);
-    // A failed criterion or a FAULT nobody caused may be the host's noise: see whyRunAgain.
+    // A failed criterion or a FAULT nobody caused may be the host's noise: see reviewFirstRun.
     const runNotes = [...notes];
-    const foreseen = lab.foreseen.map((item) => item.criterion);
-    const why = whyRunAgain(run.result, foreseen);
-    const foreseenNote = why === undefined ? foreseenFailuresNote(run.result, lab.foreseen) : undefined;
+    const { runAgain: why, foreseenNote } = reviewFirstRun(run.result, lab.foreseen);
     if (foreseenNote) runNotes.push(`${foreseenNote}: the scenario was not run again`);
     if (why !== undefined && stillWanted()) {
       const first = run;

@@ -261,6 +261,18 @@ function tracerOf(pid: number): number {
   }
 }
 
+/**
+ * The sandbox's first process (holder.pid) has not exited. It keeps its PID while it execs
+ * through the CPU cap's prefix, setpriv and unshare, and for a moment inside each exec its command
+ * line reads empty, so a scan by name alone can miss a sandbox that is starting (measured: 1 in 200
+ * scans right after the spawn; it failed a lab as "did not start" after 0.0 s).
+ */
+function firstProcessAlive(paths: LabPaths): boolean {
+  if (sandboxExits.has(paths.dir) || !existsSync(paths.holderPid)) return false;
+  const pid = Number(readFileSync(paths.holderPid, 'utf8').trim());
+  return Number.isInteger(pid) && pid > 0 && processAlive(pid);
+}
+
 /** Waits until the holder serves its control socket, or explains from its log why it did not. */
 export async function waitForSandbox(paths: LabPaths, timeoutMs = 15_000): Promise<HolderStatus> {
   const deadline = Date.now() + timeoutMs;
@@ -271,7 +283,7 @@ export async function waitForSandbox(paths: LabPaths, timeoutMs = 15_000): Promi
       return status;
     } catch (error) {
       const log = existsSync(paths.holderLog) ? readFileSync(paths.holderLog, 'utf8').trim().split('\n').slice(-8).join('\n') : '';
-      if (!sandboxRunning(paths) || Date.now() > deadline) {
+      if (!(firstProcessAlive(paths) || sandboxRunning(paths)) || Date.now() > deadline) {
         const exit = sandboxExits.get(paths.dir);
         const how = exit ? ` (its first process ${exit})` : Date.now() > deadline ? ` within ${timeoutMs / 1000} s` : '';
         throw new LabError('SANDBOX_FAILED', `the lab sandbox did not start${how}${log ? `:\n${log}` : ''}`, {

@@ -80,24 +80,31 @@ describe("lab:grade: the submissions corpus graded for real, as one batch at the
 
   after(() => rmSync(work, { recursive: true, force: true }));
 
-  /** The grade.json written for the submission given as `submission`. */
-  function gradeOf(submission: string): { submission: string; verdict: string; criteria: { id: string; pass: boolean; message: string }[] } | undefined {
-    for (const folder of readdirSync(out)) {
-      const file = path.join(out, folder, 'grade.json');
-      if (!existsSync(file)) continue;
-      const grade = JSON.parse(readFileSync(file, 'utf8')) as NonNullable<ReturnType<typeof gradeOf>>;
-      if (grade.submission === submission) return grade;
-    }
-    return undefined;
+  type Grade = { submission: string; verdict: string; criteria: { id: string; pass: boolean; message: string }[] };
+  let gradedBySubmission: Map<string, { folder: string; grade: Grade }> | undefined;
+  /** Every grade.json the batch wrote, by the submission it grades (read once, after the batch). */
+  function graded(): Map<string, { folder: string; grade: Grade }> {
+    gradedBySubmission ??= new Map(
+      readdirSync(out)
+        .filter((folder) => existsSync(path.join(out, folder, 'grade.json')))
+        .map((folder) => {
+          const grade = JSON.parse(readFileSync(path.join(out, folder, 'grade.json'), 'utf8')) as Grade;
+          return [grade.submission, { folder, grade }];
+        }),
+    );
+    return gradedBySubmission;
   }
 
+  /** The grade.json written for the submission given as `submission`. */
+  const gradeOf = (submission: string): Grade | undefined => graded().get(submission)?.grade;
+
   /** The grade and feedback of the corpus case that ran its own lab (not one that took another's run). */
-  function ranItsOwn(name: string): { grade: NonNullable<ReturnType<typeof gradeOf>>; feedback: string } {
+  function ranItsOwn(name: string): { grade: Grade; feedback: string } {
     for (const [submission, caseName] of caseOf) {
-      if (caseName !== name) continue;
-      const folder = readdirSync(out).find((entry) => existsSync(path.join(out, entry, 'grade.json')) && (JSON.parse(readFileSync(path.join(out, entry, 'grade.json'), 'utf8')) as { submission: string }).submission === submission);
-      const feedback = folder ? readFileSync(path.join(out, folder, 'feedback.md'), 'utf8') : '';
-      if (folder && !feedback.includes('the lab ran once for this submission and')) return { grade: gradeOf(submission)!, feedback };
+      const entry = caseName === name ? graded().get(submission) : undefined;
+      if (!entry) continue;
+      const feedback = readFileSync(path.join(out, entry.folder, 'feedback.md'), 'utf8');
+      if (!feedback.includes('the lab ran once for this submission and')) return { grade: entry.grade, feedback };
     }
     throw new Error(`no submission of ${name} ran its own lab`);
   }

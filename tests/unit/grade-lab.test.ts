@@ -4,7 +4,7 @@ import { ownFaults } from '../../src/checks/own-faults.js';
 import { gradeFromResults } from '../../src/grade/grade-from-results.js';
 import { gradingScenario, labSpecFromSubmission } from '../../src/grade/lab-spec.js';
 import type { LabStageResult } from '../../src/grade/lab-stage.js';
-import { foreseenFailuresNote, gradedRun, whyRunAgain } from '../../src/grade/second-run.js';
+import { gradedRun, reviewFirstRun } from '../../src/grade/second-run.js';
 import { gradeStatic } from '../../src/grade/static-stage.js';
 import { labPaths } from '../../src/lab/state.js';
 import { renderNodeFiles } from '../../src/render/bundle.js';
@@ -202,12 +202,12 @@ describe('grader lab stage: a second scenario run when the first failed or its b
   };
 
   it('a clean passing run is not run again', () => {
-    expect(whyRunAgain(recorded())).to.equal(undefined);
+    expect(reviewFirstRun(recorded())).to.deep.equal({});
   });
 
   it('names the failing criteria and the FAULTs that call for it', () => {
-    expect(whyRunAgain(noTakeover())).to.match(/^in a first run of the scenario balanced, failover failed \(The load stays balanced over both backends in every phase: /);
-    expect(whyRunAgain(busy())).to.match(/^in a first run of the scenario the balancers went to FAULT by themselves \(balancer1 at 6\.06 s, balancer2 at 6\.15 s, balancer2 at 16\.05 s\), as a busy host can make them; and failback failed \(/);
+    expect(reviewFirstRun(noTakeover()).runAgain).to.match(/^in a first run of the scenario balanced, failover failed \(The load stays balanced over both backends in every phase: /);
+    expect(reviewFirstRun(busy()).runAgain).to.match(/^in a first run of the scenario the balancers went to FAULT by themselves \(balancer1 at 6\.06 s, balancer2 at 6\.15 s, balancer2 at 16\.05 s\), as a busy host can make them; and failback failed \(/);
   });
 
   it('does not run again for a criterion the static stage foresaw failing (a persistent service: balanced), and says so', () => {
@@ -217,13 +217,12 @@ describe('grader lab stage: a second scenario run when the first failed or its b
     const persistent = recorded();
     persistent.events = persistent.events.map((event) => (event.kind === 'response' ? { ...event, backend: 'backend1' } : event));
     const foreseen = derive('persistence-timeout').foreseen;
-    expect(whyRunAgain(persistent)).to.match(/^in a first run of the scenario balanced failed \(/);
-    expect(whyRunAgain(persistent, foreseen.map((item) => item.criterion))).to.equal(undefined);
-    expect(foreseenFailuresNote(persistent, foreseen)).to.equal('balanced failed as the static stage foresaw (a persistent service sends one client to one backend)');
+    expect(reviewFirstRun(persistent).runAgain).to.match(/^in a first run of the scenario balanced failed \(/);
+    expect(reviewFirstRun(persistent, foreseen)).to.deep.equal({ foreseenNote: 'balanced failed as the static stage foresaw (a persistent service sends one client to one backend)' });
     // Any other failure still calls for a second run.
     const alsoNoTakeover = noTakeover();
-    expect(whyRunAgain(alsoNoTakeover, ['balanced'])).to.match(/^in a first run of the scenario failover failed \(/);
-    expect(foreseenFailuresNote(recorded(), foreseen)).to.equal(undefined);
+    expect(reviewFirstRun(alsoNoTakeover, foreseen).runAgain).to.match(/^in a first run of the scenario failover failed \(/);
+    expect(reviewFirstRun(recorded(), foreseen)).to.deep.equal({});
   });
 
   it('grades the run that met more criteria, the second on a tie, and says which', () => {
