@@ -11,6 +11,7 @@ import { labSpecFromSubmission, type SubmissionLab } from './lab-spec.js';
 import { runLabStage, type LabStageResult } from './lab-stage.js';
 import { remoteProvisionDir } from '../provision/apply.js';
 import { gradeStatic, type StaticResult } from './static-stage.js';
+import type { ScenarioTurns } from './scenario-turns.js';
 import type { SharedLabRuns } from './shared-runs.js';
 import type { GradeReport, Lang } from './types.js';
 import { LabError } from '../errors.js';
@@ -34,6 +35,8 @@ export interface GradeOptions {
   reportDir?: string;
   /** A batch's runs, so that a lab equal to an earlier one's is not run again (SharedLabRuns). */
   sharedRuns?: SharedLabRuns;
+  /** A batch's scenario turns: labs come up beside a running scenario and wait for theirs (ScenarioTurns). */
+  turns?: ScenarioTurns;
 }
 
 export interface GradeOutcome {
@@ -86,7 +89,7 @@ export async function gradeSubmission(submissionPath: string, options: GradeOpti
     const progress = trackingProgress(options.progress);
     let stuckIn: string | undefined;
     const ownRun = async () => {
-      const outcome = await withDeadline(options.timeoutMs, (stillWanted) => runLabStage(lab, checkedConfigs(staticResult), progress, stillWanted, options.reportDir), async () => {
+      const outcome = await withDeadline(options.timeoutMs, (stillWanted) => runLabStage(lab, checkedConfigs(staticResult), progress, stillWanted, options.reportDir, options.turns), async () => {
         stuckIn ??= progress.running() ?? 'between steps';
         await remove();
       });

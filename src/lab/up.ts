@@ -4,6 +4,7 @@ import { LabError } from '../errors.js';
 import { renderAllNodeFiles } from '../render/bundle.js';
 import type { LabSpec } from '../spec/types.js';
 import { backends, balancers, vipAddresses } from '../spec/types.js';
+import type { CpuPriority } from '../provider/provider.js';
 import { providerFor } from '../provider/registry.js';
 import type { Progress } from '../util/progress.js';
 import { clientSocket, withShells } from './access.js';
@@ -28,6 +29,8 @@ export interface UpResult {
 export interface UpOptions {
   /** Runs on a lab that failed to come up, before it is removed: its nodes may still answer (the grader reads their logs). */
   beforeRemovingFailed?: (paths: LabPaths) => Promise<void>;
+  /** The new lab's CPU weight beside other labs from its first process on (default foreground; see LabProvider.setCpuPriority). */
+  priority?: CpuPriority;
 }
 
 export async function upLab(spec: LabSpec, progress: Progress, providerName: ProviderName, options: UpOptions = {}): Promise<UpResult> {
@@ -55,7 +58,7 @@ export async function upLab(spec: LabSpec, progress: Progress, providerName: Pro
   if (!resumable && labLeftovers(paths)) await downLab(spec.name, progress, paths); // what an earlier run left
 
   try {
-    const { meta, boxBuilt } = await provider.start(spec, paths, files, progress);
+    const { meta, boxBuilt } = await provider.start(spec, paths, files, progress, options.priority);
     await progress.step('waiting for the VIP to serve HTTP', () => waitForVip(paths, meta, spec));
     await progress.step('waiting for VRRP to settle', () => withShells(paths, meta, balancers(spec).map((node) => node.name), (shells, fresh) => waitForConvergence(spec, shells, undefined, fresh)));
     meta.readyAt = new Date().toISOString();
@@ -123,6 +126,7 @@ async function waitForVip(paths: LabPaths, meta: LabMeta, spec: LabSpec, timeout
         if (answer.status === 200 && names.has(answer.body.trim())) break;
         last = `HTTP ${answer.status}: ${answer.body.trim().slice(0, 80)}`;
       } catch (error) {
+        if (error instanceof LabError && error.code === 'SANDBOX_UNREACHABLE') throw error; // the lab is gone
         last = error instanceof Error ? error.message : String(error);
       }
       if (Date.now() >= deadline) {

@@ -20,6 +20,13 @@ export interface RebootAllowance {
   basis: string;
 }
 
+/**
+ * A lab's CPU weight beside other labs: `background` (the lowest weight there is) for a lab that
+ * comes up or waits while another runs a timing-critical scenario, `foreground` (the default)
+ * otherwise. Any CPU cap holds for both.
+ */
+export type CpuPriority = 'background' | 'foreground';
+
 /** Each node's rendered provisioning files, by node name. */
 export type NodeFiles = Map<string, Record<string, string>>;
 
@@ -30,8 +37,18 @@ export type NodeFiles = Map<string, Record<string, string>>;
  */
 export interface LabProvider {
   readonly name: ProviderName;
-  /** Creates, boots and provisions the nodes; returns once every node is provisioned, with the lab's state written. */
-  start(spec: LabSpec, paths: LabPaths, files: NodeFiles, progress: Progress): Promise<{ meta: LabMeta; boxBuilt: boolean }>;
+  /**
+   * Creates, boots and provisions the nodes; returns once every node is provisioned, with the lab's
+   * state written. `priority` is the lab's CPU weight from its first process on (see setCpuPriority).
+   */
+  start(spec: LabSpec, paths: LabPaths, files: NodeFiles, progress: Progress, priority?: CpuPriority): Promise<{ meta: LabMeta; boxBuilt: boolean }>;
+  /**
+   * Sets the CPU weight of a running lab; false where this provider or host cannot weigh labs
+   * (they then compete as any process: a caller must not run one in the background of a scenario).
+   */
+  setCpuPriority(paths: LabPaths, priority: CpuPriority): boolean;
+  /** Whether setCpuPriority can work for labs started now on this host. */
+  cpuPriorityAvailable(): boolean;
   /** Applies the (re-rendered) configuration to the nodes of a running lab. Idempotent. */
   reprovision(spec: LabSpec, paths: LabPaths, meta: LabMeta, files: NodeFiles, progress: Progress): Promise<void>;
   /** Whether a lab whose machines exist but are stopped is booted again by start() rather than made anew. */

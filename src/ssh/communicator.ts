@@ -68,8 +68,9 @@ export class Communicator implements CommandRunner {
       try {
         return await Communicator.connect(target, Math.max(1_000, Math.min(10_000, deadline - Date.now())));
       } catch (error) {
-        // A wrong host key will not get right by waiting.
-        if (error instanceof LabError && error.code === 'HOST_KEY_MISMATCH') throw error;
+        // A wrong host key will not get right by waiting, nor will a lab whose sandbox is gone (its
+        // control socket refused: removed under a grader's deadline, or crashed).
+        if (error instanceof LabError && (error.code === 'HOST_KEY_MISMATCH' || error.code === 'SANDBOX_UNREACHABLE')) throw error;
         lastError = error;
         await new Promise((resolve) => setTimeout(resolve, 200));
       }

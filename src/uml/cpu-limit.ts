@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { LabError } from '../errors.js';
+import type { CpuPriority } from '../provider/provider.js';
 import { isRoot } from '../util/paths.js';
 
 /**
@@ -84,8 +85,33 @@ function v1Usable(): boolean {
   return isRoot() && existsSync(path.join(cgroupRoot, 'cpu', 'cpu.cfs_quota_us'));
 }
 
+/** cgroup CPU weights: the lowest each version takes, and the kernel's default. */
+const weights = { v1: { background: '2', foreground: '1024' }, v2: { background: '1', foreground: '100' } } as const;
+
+/**
+ * Sets the priority of a lab's cgroup; false where the lab has none (nice only: it then competes as
+ * any process, and a caller wanting a background lab must not start one beside a scenario).
+ */
+export function setCpuPriority(lab: string, priority: CpuPriority): boolean {
+  const files = [
+    { file: path.join(v2Parent, lab, 'cpu.weight'), value: weights.v2[priority] },
+    { file: path.join(v1Parent, lab, 'cpu.shares'), value: weights.v1[priority] },
+  ].filter(({ file }) => existsSync(file));
+  try {
+    for (const { file, value } of files) writeFileSync(file, value);
+  } catch (cause) {
+    throw new LabError('CPU_LIMIT_FAILED', `cannot set the CPU priority of lab ${lab} in ${cgroupRoot}`, { cause, hint: 'see the cause for what the cgroup file system refused' });
+  }
+  return files.length > 0;
+}
+
+/** Whether labs started now get a cgroup, so that setCpuPriority can work (root on cgroup v1 or v2 with cpu). */
+export function cpuPriorityAvailable(): boolean {
+  return v2Usable() || v1Usable();
+}
+
 /** Makes the lab's cgroup (or settles for nice) and says how to start the sandbox in it. */
-export function applyCpuLimit(lab: string): CpuLimit {
+export function applyCpuLimit(lab: string, priority: CpuPriority = 'foreground'): CpuLimit {
   const cpus = labCpus();
   try {
     if (v2Usable()) {
@@ -97,6 +123,7 @@ export function applyCpuLimit(lab: string): CpuLimit {
       const dir = path.join(v2Parent, lab);
       mkdirSync(dir, { recursive: true });
       writeFileSync(path.join(dir, 'cpu.max'), `max ${periodUs}`); // capped by enforceCpuLimit
+      writeFileSync(path.join(dir, 'cpu.weight'), weights.v2[priority]);
       if (pids) writeFileSync(path.join(dir, 'pids.max'), String(labPidsMax));
       return { kind: 'cgroup-v2', description: `${cpus} CPU (cgroup v2 cpu.max)${pids ? `, ${labPidsMax} processes (pids.max)` : ''}`, commandPrefix: joinCgroups([dir]) };
     }
@@ -105,6 +132,7 @@ export function applyCpuLimit(lab: string): CpuLimit {
       mkdirSync(dir, { recursive: true });
       writeFileSync(path.join(dir, 'cpu.cfs_period_us'), String(periodUs));
       writeFileSync(path.join(dir, 'cpu.cfs_quota_us'), '-1'); // capped by enforceCpuLimit
+      writeFileSync(path.join(dir, 'cpu.shares'), weights.v1[priority]);
       const pids = v1PidsCgroup(lab);
       return {
         kind: 'cgroup-v1',

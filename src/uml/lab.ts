@@ -6,6 +6,7 @@ import { nodeAccess, writeLabMeta, type LabMeta, type LabPaths } from '../lab/st
 import { provisionNode } from '../provision/apply.js';
 import { Communicator } from '../ssh/communicator.js';
 import { ensureLabKey, generateHostKey } from '../ssh/keys.js';
+import type { CpuPriority } from '../provider/provider.js';
 import type { LabSpec } from '../spec/types.js';
 import type { Progress } from '../util/progress.js';
 import { umlSshTarget } from './access.js';
@@ -15,7 +16,7 @@ import { applyCpuLimit, enforceCpuLimit } from './cpu-limit.js';
 import { restartSandboxNode, startSandbox, waitForSandbox } from './sandbox.js';
 
 /** Starts the lab's sandbox and uml nodes and provisions them over SSH. Returns with the lab's state written. */
-export async function startUmlLab(spec: LabSpec, paths: LabPaths, files: Map<string, Record<string, string>>, progress: Progress): Promise<{ meta: LabMeta; boxBuilt: boolean }> {
+export async function startUmlLab(spec: LabSpec, paths: LabPaths, files: Map<string, Record<string, string>>, progress: Progress, priority: CpuPriority = 'foreground'): Promise<{ meta: LabMeta; boxBuilt: boolean }> {
   checkUserNamespaces();
   // Everything the up will need is asked for in one go, before any of it is used: on a fresh host
   // that includes the image builder's packages (no image is cached there).
@@ -33,7 +34,7 @@ export async function startUmlLab(spec: LabSpec, paths: LabPaths, files: Map<str
       createdAt: new Date().toISOString(),
       nodes: plan.nodes.map((node) => ({ name: node.name, managementAddress: node.managementAddress, sshPort: 22, hostKey: hostKeys.get(node.name)?.publicKey })),
     };
-    const cpuLimit = applyCpuLimit(spec.name);
+    const cpuLimit = applyCpuLimit(spec.name, priority);
     created.cpuLimit = cpuLimit.description;
     writeLabMeta(paths, created);
     progress.info(`CPU of the lab: ${cpuLimit.description}`);

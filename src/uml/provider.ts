@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LabProvider } from '../provider/provider.js';
-import { removeCpuLimit } from './cpu-limit.js';
+import { cpuPriorityAvailable, removeCpuLimit, setCpuPriority } from './cpu-limit.js';
 import { provisionUmlLab, startUmlLab } from './lab.js';
 import { holderConnection, holderStatus, killSandboxNode, restartSandboxNode, sandboxRunning, signalSandboxNode, stopSandbox } from './sandbox.js';
 import { umidOf } from './plan.js';
@@ -13,9 +13,12 @@ import { umlSshTarget } from './access.js';
  */
 export const umlProvider: LabProvider = {
   name: 'uml',
-  start: (spec, paths, files, progress) => startUmlLab(spec, paths, files, progress),
+  start: (spec, paths, files, progress, priority) => startUmlLab(spec, paths, files, progress, priority),
   reprovision: (spec, paths, meta, files, progress) => provisionUmlLab(paths, meta, spec, files, progress),
   resumesStoppedLabs: false,
+  // The lab's cgroup (cpu-limit.ts), found by the lab's name.
+  setCpuPriority: (paths, priority) => setCpuPriority(path.basename(paths.dir), priority),
+  cpuPriorityAvailable,
   async nodeStates(paths) {
     const states = new Map<string, { running: boolean; label: string }>();
     if (!sandboxRunning(paths)) return states;

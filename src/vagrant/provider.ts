@@ -21,6 +21,9 @@ export const vagrantProvider: LabProvider = {
   reprovision: (spec, paths, _meta, files, progress) => reprovisionVagrantLab(spec, paths, files, progress),
   // `vagrant up` boots existing machines again (a laptop rebooted): much quicker than new ones.
   resumesStoppedLabs: true,
+  // Its VMs are not weighed against each other (the grader, which needs it, runs uml labs).
+  setCpuPriority: () => false,
+  cpuPriorityAvailable: () => false,
   async nodeStates(paths) {
     const states = new Map<string, { running: boolean; label: string }>();
     for (const machine of await vagrantMachineStates(paths)) {

@@ -74,7 +74,7 @@ describe("lab:grade: the submissions corpus graded for real, as one batch at the
     for (const copy of [2, 3]) caseOf.set(prepareCase('seed-answer', expectedCase('seed-answer'), path.join(work, `seed-answer-${copy}`)), 'seed-answer');
     hostNetworkBefore = hostNetworkSnapshot();
     gradeLabsBefore = gradeLabsOnHost();
-    // The default: one lab at a time on a 2-core host (defaultJobs), as a grader there would run it.
+    // The default, as a grader here would run it: on 2 cores one lab in its scenario while the next comes up at background CPU priority (defaultJobs).
     result = await runCli(['grade', ...caseOf.keys(), '--out', out], { timeoutMs: 3_500_000 });
   });
 
@@ -126,6 +126,26 @@ describe("lab:grade: the submissions corpus graded for real, as one batch at the
     const junit = readFileSync(path.join(out, 'junit.xml'), 'utf8');
     wellFormedXml(junit);
     expect(junit.match(/<testsuite /g)).to.have.length(caseOf.size);
+  });
+
+  it('runs one scenario at a time while the next lab comes up beside it at background CPU priority', () => {
+    expect(result.stderr).to.match(/2 labs at a time, 1 in a scenario, the others at background CPU priority/);
+    // Every scenario run of the batch (second runs too; a shared run is copied, so once by its id): none overlaps another.
+    const runs = new Map<string, { startedAt: number; endedAt: number }>();
+    for (const folder of readdirSync(out)) {
+      for (const dir of ['scenario', 'scenario-second-run']) {
+        const file = path.join(out, folder, dir, 'result.json');
+        if (!existsSync(file)) continue;
+        const run = JSON.parse(readFileSync(file, 'utf8')) as { runId: string; startedAt: number; endedAt: number };
+        runs.set(run.runId, { startedAt: run.startedAt, endedAt: run.endedAt });
+      }
+    }
+    const ordered = [...runs.values()].sort((a, b) => a.startedAt - b.startedAt);
+    expect(ordered.length, 'scenario runs found').to.be.at.least(12);
+    for (const [index, run] of ordered.entries()) {
+      const before = ordered[index - 1];
+      if (before) expect(run.startedAt, `a scenario started at ${run.startedAt} before the one of ${before.startedAt} ended (${before.endedAt})`).to.be.at.least(before.endedAt);
+    }
   });
 
   it('grades each case as its expected.json says: the verdict and exactly the failing criteria', () => {

@@ -1,12 +1,11 @@
 import { expect } from 'chai';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { hostKeepalivedChecker } from '../../src/grade/keepalived-host-check.js';
 import { gradeStatic } from '../../src/grade/static-stage.js';
 import { loadSpec } from '../../src/spec/load.js';
 import { corpusCases, expectedCase, prepareCase } from '../grade-corpus.js';
-import { seedSpecPath } from '../helpers.js';
+import { seedSpecPath, tempDir } from '../helpers.js';
 import { runCli } from './cli.js';
 
 const seed = loadSpec(seedSpecPath);
@@ -14,7 +13,7 @@ const seedAnswer = (): string => readFileSync(prepareCase('seed-answer', expecte
 
 /** The seed answer with one line changed, as a student would hand it in. */
 function variant(from: string, to: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'grade-keepalived-t-'));
+  const dir = tempDir('grade-keepalived-t-');
   const text = seedAnswer();
   expect(text).to.include(from);
   writeFileSync(path.join(dir, 'homework.md'), text.replace(from, to));
@@ -63,7 +62,7 @@ describe('grader: keepalived -t in the static stage, without a lab (acceptance)'
 
   it('npm run lab:grade -- --static-only: the finding in the feedback, the lab criteria unjudged, exit 1', async () => {
     const file = variant('advert_int 1', 'advert_int 1\n    smtp_alert maybe');
-    const out = mkdtempSync(path.join(os.tmpdir(), 'grade-keepalived-t-out-'));
+    const out = tempDir('grade-keepalived-t-out-');
     const graded = await runCli(['grade', '--static-only', file, '--out', out]);
     expect(graded.code, graded.stderr).to.equal(1);
     expect(graded.stderr).to.match(/FAIL +\d+\/12 \(static checks only\)/);

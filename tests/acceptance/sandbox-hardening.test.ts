@@ -8,6 +8,7 @@ import { clientSocket, sshTarget } from '../../src/lab/access.js';
 import { httpGet } from '../../src/lab/http-probe.js';
 import { labStatus } from '../../src/lab/status.js';
 import { labCgroups } from '../../src/uml/cpu-limit.js';
+import { umlProvider } from '../../src/uml/provider.js';
 import { labPaths, requireLabMeta } from '../../src/lab/state.js';
 import { Communicator } from '../../src/ssh/communicator.js';
 import { parse, stringify } from 'yaml';
@@ -201,6 +202,17 @@ describe('the lab sandbox keeps an untrusted node in (acceptance)', function () 
     } finally {
       for (const node of nodes) await onNode(node, 'pkill -f busy-loop-marker; true');
     }
+  });
+
+  it("weighs the lab's CPU for the grader: the lowest cgroup weight in the background, the default in the foreground", () => {
+    const cpu = labCgroups(lab).find((dir) => existsSync(path.join(dir, 'cpu.shares')) || existsSync(path.join(dir, 'cpu.weight')));
+    expect(cpu, 'a CPU cgroup of the lab').to.be.a('string');
+    const weight = () => readFileSync(path.join(cpu!, existsSync(path.join(cpu!, 'cpu.shares')) ? 'cpu.shares' : 'cpu.weight'), 'utf8').trim();
+    const defaultWeight = weight();
+    expect(umlProvider.setCpuPriority(labPaths(lab), 'background')).to.equal(true);
+    expect(weight()).to.be.oneOf(['2', '1']);
+    expect(umlProvider.setCpuPriority(labPaths(lab), 'foreground')).to.equal(true);
+    expect(weight()).to.equal(defaultWeight).and.to.be.oneOf(['1024', '100']);
   });
 
   it('removes the CPU cgroup with lab:down', async () => {

@@ -8,6 +8,7 @@ import {
   applyRubric,
   DEFAULT_RUBRIC_PATH,
   defaultJobs,
+  scenarioSlots,
   formatBatchProgress,
   loadRubric,
   mergeRuns,
@@ -20,7 +21,9 @@ import {
   type GradedSubmission,
 } from '../../grade/output/index.js';
 import { BatchLabs } from '../../grade/output/interrupt.js';
+import { ScenarioTurns } from '../../grade/scenario-turns.js';
 import { SharedLabRuns } from '../../grade/shared-runs.js';
+import { providerFor } from '../../provider/registry.js';
 import type { GradeReport, Lang } from '../../grade/types.js';
 import { loadSpec } from '../../spec/load.js';
 import { defaultSpecPath, projectRoot } from '../../util/paths.js';
@@ -86,16 +89,22 @@ export async function grade(cli: CommandLine): Promise<number> {
 
   const lang = langOf(cli.options.lang);
   const rubric = loadRubric(cli.options.rubric ? path.resolve(cli.options.rubric) : path.join(projectRoot, DEFAULT_RUBRIC_PATH));
-  const jobs = Math.floor(positiveNumber(cli.options.jobs, '--jobs', defaultJobs()));
-  const timeoutMs = positiveNumber(cli.options.timeout, '--timeout', 300) * 1000;
-  // Labs at once share the machine: each is capped at its share (unless FAILOVER_LAB_CPUS says otherwise),
-  // so a submission that spins its CPUs slows only its own lab.
   const cores = os.availableParallelism();
-  process.env.FAILOVER_LAB_CPUS ??= String(Math.max(1, Math.min(cores - 1, cores / jobs)));
+  const weighsLabs = providerFor('uml').cpuPriorityAvailable();
+  const jobs = Math.floor(positiveNumber(cli.options.jobs, '--jobs', defaultJobs({ cores, freeBytes: os.freemem(), weighsLabs })));
+  const timeoutMs = positiveNumber(cli.options.timeout, '--timeout', 300) * 1000;
+  // Scenarios take turns (at most one per two cores); the other labs come up meanwhile, at background
+  // CPU priority where the host can weigh them.
+  const slots = Math.min(jobs, scenarioSlots(cores));
+  const turns = new ScenarioTurns(slots, jobs > slots && weighsLabs);
+  // Scenarios at once share the machine: each lab is capped at its share (unless FAILOVER_LAB_CPUS says
+  // otherwise), so a submission that spins its CPUs slows only its own lab.
+  process.env.FAILOVER_LAB_CPUS ??= String(Math.max(1, Math.min(cores - 1, cores / slots)));
   const all = submissionsOf(cli);
   const submissions = cli.options.shard ? selectShard(all, cli.options.shard, (submission) => submission.key) : all;
   const seed = loadSpec(cli.options.spec ?? defaultSpecPath);
-  progress.info(`grading ${submissions.length} submission(s)${cli.options.shard ? ` (shard ${cli.options.shard} of ${all.length})` : ''}, ${jobs} at a time, into ${out}`);
+  const atOnce = jobs > slots ? `${jobs} labs at a time, ${slots} in a scenario${turns.background ? ', the others at background CPU priority' : ''}` : `${jobs} at a time`;
+  progress.info(`grading ${submissions.length} submission(s)${cli.options.shard ? ` (shard ${cli.options.shard} of ${all.length})` : ''}, ${atOnce}, into ${out}`);
   const keepalivedCheck = hostKeepalivedChecker();
   if (!keepalivedCheck) progress.info(`keepalived -t runs in the labs only: no node image is cached yet for the static stage's (npm run lab:image builds it)`);
 
@@ -119,7 +128,8 @@ export async function grade(cli: CommandLine): Promise<number> {
       const labName = `grade-${id.slice(-10)}`;
       const outcome = cli.options['static-only']
         ? staticOnlyOutcome(submission.path, { seed, lang, weights: rubricWeights(rubric, lang), keepalivedCheck })
-        : await labs.with(labName, () => gradeSubmission(submission.path, { seed, lang, weights: rubricWeights(rubric, lang), keepalivedCheck, labName, timeoutMs, progress: silentProgress, reportDir: path.join(out, id, 'scenario'), sharedRuns }));
+        : await labs.with(labName, () => gradeSubmission(submission.path, { seed, lang, weights: rubricWeights(rubric, lang), keepalivedCheck, labName, timeoutMs, progress: silentProgress, reportDir: path.join(out, id, 'scenario'), sharedRuns, turns }));
+      if (labs.interrupted) return labs.halt();
       const graded = { ...outcome, report: applyRubric(outcome.report, rubric, lang) };
       folders.set(graded, writeGrade(out, graded, lang));
       return graded;

@@ -8,9 +8,18 @@ import os from 'node:os';
 export const LAB_MEMORY_BYTES = 4 * 260 * 1024 * 1024;
 export const LAB_CORES = 2;
 
-/** How many labs to run at once on this host: what both cores and free memory allow, at least 1. */
-export function defaultJobs(host: { cores: number; freeBytes: number } = { cores: os.availableParallelism(), freeBytes: os.freemem() }): number {
-  const byCores = Math.floor(host.cores / LAB_CORES);
+/** How many failover scenarios may run at once on this host: one per two cores, at least 1. */
+export function scenarioSlots(cores: number = os.availableParallelism()): number {
+  return Math.max(1, Math.floor(cores / LAB_CORES));
+}
+
+/**
+ * How many labs to run at once: one per scenario slot, and where the host can weigh labs' CPU
+ * (cgroups: LabProvider.cpuPriorityAvailable) one more per slot, coming up at background priority
+ * while the slot's scenario runs (ScenarioTurns); never more than free memory holds, at least 1.
+ */
+export function defaultJobs(host: { cores: number; freeBytes: number; weighsLabs: boolean }): number {
+  const byCores = scenarioSlots(host.cores) * (host.weighsLabs ? 2 : 1);
   const byMemory = Math.floor(host.freeBytes / LAB_MEMORY_BYTES);
   return Math.max(1, Math.min(byCores, byMemory));
 }

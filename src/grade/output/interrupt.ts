@@ -8,6 +8,20 @@ import { silentProgress } from '../../util/progress.js';
  */
 export class BatchLabs {
   private readonly running = new Set<string>();
+  private signalled = false;
+
+  /** Whether Ctrl-C or SIGTERM came: the batch then grades and writes nothing more. */
+  get interrupted(): boolean {
+    return this.signalled;
+  }
+
+  /**
+   * Never settles: once interrupted, a submission whose lab was removed under it must not be graded
+   * (its lab failing would read as an error of the student's), and the handler exits (130) when done.
+   */
+  halt(): Promise<never> {
+    return new Promise<never>(() => undefined);
+  }
 
   /** Runs `grade` with `lab` counted as running until it settles. */
   async with<T>(lab: string, grade: () => Promise<T>): Promise<T> {
@@ -22,6 +36,7 @@ export class BatchLabs {
   /** Installs the handlers; `beforeExit` writes what the batch has graded so far. Returns their removal. */
   removeOnInterrupt(say: (line: string) => void, beforeExit: () => void): () => void {
     const onSignal = (signal: NodeJS.Signals) => {
+      this.signalled = true;
       const labs = [...this.running];
       say(`\n${signal}: removing the ${labs.length} lab(s) this batch had running${labs.length ? ` (${labs.join(', ')})` : ''}`);
       void this.removeAll(labs)

@@ -1,0 +1,60 @@
+import { expect } from 'chai';
+import { LabError } from '../../src/errors.js';
+import { ScenarioTurns } from '../../src/grade/scenario-turns.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const always = () => true;
+
+describe('grader: scenario turns (labs come up beside a scenario, their own waits for a turn)', () => {
+  it('runs at most `slots` at once, in the order they asked, and passes a turn on when one ends or throws', async () => {
+    const turns = new ScenarioTurns(1, true);
+    let inTurn = 0;
+    let most = 0;
+    const order: string[] = [];
+    const work = (name: string, fail = false) => turns.take(always, async () => {
+      inTurn += 1;
+      most = Math.max(most, inTurn);
+      order.push(name);
+      await sleep(30);
+      inTurn -= 1;
+      if (fail) throw new Error(`${name} broke`);
+      return name;
+    });
+    const results = await Promise.allSettled([work('a', true), work('b'), work('c')]);
+    expect(most).to.equal(1);
+    expect(order).to.deep.equal(['a', 'b', 'c']);
+    expect(results.map((result) => result.status)).to.deep.equal(['rejected', 'fulfilled', 'fulfilled']);
+    // Every turn was given back: a fourth one starts at once.
+    const started = Date.now();
+    expect(await work('d')).to.equal('d');
+    expect(Date.now() - started).to.be.below(1_000);
+  });
+
+  it('runs two at once with two slots', async () => {
+    const turns = new ScenarioTurns(2, false);
+    let inTurn = 0;
+    let most = 0;
+    await Promise.all([1, 2, 3, 4].map(() => turns.take(always, async () => {
+      most = Math.max(most, (inTurn += 1));
+      await sleep(30);
+      inTurn -= 1;
+    })));
+    expect(most).to.equal(2);
+  });
+
+  it('stops waiting with GRADE_CANCELLED once the submission is no longer wanted, and the turn still passes on', async () => {
+    const turns = new ScenarioTurns(1, true);
+    let release: () => void = () => undefined;
+    const holder = turns.take(always, () => new Promise<void>((resolve) => (release = resolve)));
+    let wanted = true;
+    const cancelled = turns.take(() => wanted, async () => 'ran');
+    const next = turns.take(always, async () => 'next ran');
+    await sleep(50);
+    wanted = false;
+    const error = await cancelled.then(() => undefined, (caught: unknown) => caught);
+    expect(error).to.be.instanceOf(LabError).with.property('code', 'GRADE_CANCELLED');
+    release();
+    await holder;
+    expect(await next).to.equal('next ran');
+  });
+});
