@@ -35,9 +35,11 @@ commands:
     --out DIR             where grades go (default: reports/grades-<time>)
     --lang en|ru          language of the feedback (default en)
     --rubric FILE         points and pass rule (default grading/homework-3.8.yaml)
-    --jobs N              labs at once (default: from cores and free memory)
+    --jobs N              labs at once (default: from cores and free memory: per two cores one in
+                          its scenario, and one coming up beside it at background CPU priority)
     --shard I/N           grade only shard I of N (stable: by a hash of each submission's name)
-    --timeout S           wall-clock limit per submission, seconds (default 300)
+    --timeout S           wall-clock limit per submission, its wait for a scenario turn included,
+                          seconds (default 300)
     --static-only         no lab: the static checks alone
     --every-lab           a lab for every submission, also when an earlier one of the batch built
                           the same lab (by default that lab's run is taken, and the grade says so)

@@ -229,6 +229,16 @@ describe("lab:grade: the submissions corpus graded for real, as one batch at the
     expect(feedback.split('### balancer2, before the fault\n')[1]?.split('```')[1]).to.match(/TCP\s+172\.28\.128\.200:80\s+0\s/);
   });
 
+  it("a track_script that always fails: the lab never serves, the grade fails the lab criteria with keepalived's own log lines", () => {
+    const { grade, feedback } = ranItsOwn('check-always-fails');
+    expect(grade.verdict).to.equal('fail');
+    expect(grade.criteria.find((criterion) => criterion.id === 'config-valid')?.pass).to.equal(true);
+    expect(grade.criteria.find((criterion) => criterion.id === 'vip-serves')?.pass).to.equal(false);
+    // The feedback escapes Markdown outside code blocks: underscores and brackets may come as \_ and \(.
+    expect(feedback).to.match(/VIP\\?_NOT\\?_SERVING|VRRP\\?_NOT\\?_CONVERGED/);
+    expect(feedback).to.match(/balancer[12] \\?\((journal|console)\\?\): .*(chk\\?_nginx|FAULT)/);
+  });
+
   it('leaves the host as it was: no lab, no process, no interface, and nothing a hostile submission planted', () => {
     expect(gradeLabsOnHost()).to.deep.equal(gradeLabsBefore);
     expect(hostNetworkSnapshot()).to.equal(hostNetworkBefore);
