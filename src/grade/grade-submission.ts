@@ -89,11 +89,18 @@ export async function gradeSubmission(submissionPath: string, options: GradeOpti
     const progress = trackingProgress(options.progress);
     let stuckIn: string | undefined;
     const ownRun = async () => {
-      const outcome = await withDeadline(options.timeoutMs, (stillWanted) => runLabStage(lab, checkedConfigs(staticResult), progress, stillWanted, options.reportDir, options.turns), async () => {
-        stuckIn ??= progress.running() ?? 'between steps';
-        await remove();
-      });
-      return outcome.done ? outcome.value : undefined;
+      // Held back before the time limit starts while enough labs come up or wait (ScenarioTurns).
+      const admission = await options.turns?.admit();
+      const turns = options.turns && admission ? { turns: options.turns, admission } : undefined;
+      try {
+        const outcome = await withDeadline(options.timeoutMs, (stillWanted) => runLabStage(lab, checkedConfigs(staticResult), progress, stillWanted, options.reportDir, turns), async () => {
+          stuckIn ??= progress.running() ?? 'between steps';
+          await remove();
+        });
+        return outcome.done ? outcome.value : undefined;
+      } finally {
+        admission?.release();
+      }
     };
     const { run, sharedWith } = options.sharedRuns ? await options.sharedRuns.once(lab, { path: submissionPath, reportDir: options.reportDir }, ownRun) : { run: await ownRun(), sharedWith: undefined };
     if (!run) return finish({ error: `timed out after ${Math.round(options.timeoutMs / 1000)} s${stuckIn ? `, in: ${stuckIn}` : ''}` }, { labNotes: lab.notes });

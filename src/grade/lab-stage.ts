@@ -9,7 +9,7 @@ import type { Progress } from '../util/progress.js';
 import { findingsFromKeepalivedCheck, type CheckedConfig } from './keepalived-check-output.js';
 import { collectNodeLogs, type NodeLog } from './lab-node-logs.js';
 import type { SubmissionLab } from './lab-spec.js';
-import type { ScenarioTurns } from './scenario-turns.js';
+import type { Admission, ScenarioTurns } from './scenario-turns.js';
 import { gradedRun, reviewFirstRun } from './second-run.js';
 import type { RawFinding } from './types.js';
 
@@ -33,14 +33,14 @@ export interface LabStageRun {
  * Brings up the submission's lab on fresh uml nodes and runs its failover scenario (the seed's, see gradingPlan) in it.
  * Failures of the student's making become results, never exceptions; `stillWanted` lets a caller
  * whose deadline passed stop the work between steps. With `turns`, the scenario waits for a turn
- * (ScenarioTurns), and a lab that may have to wait comes up at background CPU priority, raised for
- * its turn only. The caller removes the lab.
+ * (ScenarioTurns; the lab's admission is given back then), and a lab that may have to wait comes up
+ * at background CPU priority, raised for its turn only. The caller removes the lab.
  */
-export async function runLabStage(lab: SubmissionLab, configs: Record<string, CheckedConfig>, progress: Progress, stillWanted: () => boolean, reportDir?: string, turns?: ScenarioTurns): Promise<LabStageRun> {
+export async function runLabStage(lab: SubmissionLab, configs: Record<string, CheckedConfig>, progress: Progress, stillWanted: () => boolean, reportDir?: string, turns?: { turns: ScenarioTurns; admission: Admission }): Promise<LabStageRun> {
   const { spec, notes } = lab;
   const paths = labPaths(spec.name);
   const provider = providerFor('uml');
-  const background = turns?.background === true;
+  const background = turns?.turns.background === true;
   let nodeLogs: NodeLog[] = [];
   const balancerNames = balancers(spec).map((node) => node.name);
   try {
@@ -64,7 +64,7 @@ export async function runLabStage(lab: SubmissionLab, configs: Record<string, Ch
         }
       }
     };
-    return turns ? await turns.take(stillWanted, scenarios) : await scenarios();
+    return turns ? await turns.turns.take(stillWanted, scenarios, turns.admission) : await scenarios();
   } catch (error) {
     if (!(error instanceof LabError)) throw error;
     const rejected = error.code === 'KEEPALIVED_CONFIG_REJECTED' ? error.details : undefined;

@@ -1,14 +1,21 @@
 import { LabError } from '../errors.js';
 
+/** A lab's place among those coming up or waiting for a turn; given back once it has its turn (or ends). */
+export interface Admission {
+  release(): void;
+}
+
 /**
  * The timing-critical part of grading, the failover scenario, runs in at most `slots` labs at once;
- * a batch's other labs come up meanwhile at background CPU priority and wait here for their turn.
+ * at most as many more labs come up meanwhile (at background CPU priority) and wait for their turn.
  * On 2 cores two labs at once misgraded (balancers starved into FAULT); a lab booting beside a
- * scenario at the lowest CPU weight takes only what the scenario leaves idle.
+ * scenario at the lowest CPU weight takes only what the scenario leaves idle. A batch with more
+ * jobs than that holds the rest back before their labs start, so no submission's time limit runs
+ * while it waits behind several others.
  */
 export class ScenarioTurns {
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly scenarios: Gate;
+  private readonly arrivals: Gate;
 
   /**
    * @param slots scenarios at once
@@ -20,25 +27,49 @@ export class ScenarioTurns {
     readonly background: boolean,
   ) {
     if (!Number.isInteger(slots) || slots < 1) throw new Error(`ScenarioTurns: ${slots} is not a number of slots`);
+    this.scenarios = new Gate(slots);
+    this.arrivals = new Gate(slots);
+  }
+
+  /** Waits until a lab may start (at most `slots` come up or wait at once); before the submission's time limit starts. */
+  async admit(): Promise<Admission> {
+    await this.arrivals.acquire(() => true);
+    let held = true;
+    return {
+      release: () => {
+        if (!held) return;
+        held = false;
+        this.arrivals.release();
+      },
+    };
   }
 
   /**
-   * Runs `work` in a turn of its own once one is free. Waiting ends early, with GRADE_CANCELLED,
-   * once `stillWanted` says no (the submission's deadline passed): the grader is not kept waiting for
-   * a lab it has removed.
+   * Runs `work` in a turn of its own once one is free, giving back the lab's admission then. Waiting
+   * ends early, with GRADE_CANCELLED, once `stillWanted` says no (the submission's deadline passed):
+   * the grader is not kept waiting for a lab it has removed.
    */
-  async take<T>(stillWanted: () => boolean, work: () => Promise<T>): Promise<T> {
-    await this.acquire(stillWanted);
+  async take<T>(stillWanted: () => boolean, work: () => Promise<T>, admission?: Admission): Promise<T> {
+    await this.scenarios.acquire(stillWanted);
+    admission?.release();
     try {
       return await work();
     } finally {
-      this.release();
+      this.scenarios.release();
     }
   }
+}
 
-  private acquire(stillWanted: () => boolean): Promise<void> {
-    if (this.running < this.slots) {
-      this.running += 1;
+/** At most `size` holders at once, the others served in the order they came. */
+class Gate {
+  private holders = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly size: number) {}
+
+  acquire(stillWanted: () => boolean): Promise<void> {
+    if (this.holders < this.size) {
+      this.holders += 1;
       return Promise.resolve();
     }
     return new Promise((resolve, reject) => {
@@ -56,9 +87,9 @@ export class ScenarioTurns {
     });
   }
 
-  private release(): void {
+  release(): void {
     const next = this.waiting.shift();
-    if (next) next(); // the turn passes on: running stays the same
-    else this.running -= 1;
+    if (next) next(); // the place passes on: holders stay the same
+    else this.holders -= 1;
   }
 }

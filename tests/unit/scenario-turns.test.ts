@@ -57,4 +57,22 @@ describe('grader: scenario turns (labs come up beside a scenario, their own wait
     await holder;
     expect(await next).to.equal('next ran');
   });
+
+  it('admits as many labs to come up as there are slots, the next once one of them has its turn', async () => {
+    const turns = new ScenarioTurns(1, true);
+    const events: string[] = [];
+    const lab = async (name: string, scenarioMs: number) => {
+      const admission = await turns.admit();
+      events.push(`${name} up`);
+      await sleep(20); // comes up
+      await turns.take(always, async () => {
+        events.push(`${name} scenario`);
+        await sleep(scenarioMs);
+      }, admission);
+      admission.release(); // again, as the grader's finally does: no effect
+    };
+    await Promise.all([lab('a', 100), lab('b', 100), lab('c', 10)]);
+    // b comes up while a runs its scenario; c only once b has its turn, not while b waits for it.
+    expect(events).to.deep.equal(['a up', 'a scenario', 'b up', 'b scenario', 'c up', 'c scenario']);
+  });
 });
