@@ -91,9 +91,8 @@ export async function gradeSubmission(submissionPath: string, options: GradeOpti
     const ownRun = async () => {
       // Held back before the time limit starts while enough labs come up or wait (ScenarioTurns).
       const admission = await options.turns?.admit();
-      const turns = options.turns && admission ? { turns: options.turns, admission } : undefined;
       try {
-        const outcome = await withDeadline(options.timeoutMs, (stillWanted) => runLabStage(lab, checkedConfigs(staticResult), progress, stillWanted, options.reportDir, turns), async () => {
+        const outcome = await withDeadline(options.timeoutMs, (stillWanted) => runLabStage(lab, checkedConfigs(staticResult), progress, stillWanted, options.reportDir, admission), async () => {
           stuckIn ??= progress.running() ?? 'between steps';
           await remove();
         });

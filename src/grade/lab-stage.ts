@@ -1,6 +1,7 @@
 import { LabError } from '../errors.js';
 import { upLab } from '../lab/up.js';
 import { labPaths, type LabMeta, type LabPaths } from '../lab/state.js';
+import type { LabProvider } from '../provider/provider.js';
 import { providerFor } from '../provider/registry.js';
 import { runFailover } from '../scenario/failover.js';
 import type { ScenarioResult } from '../scenario/timeline.js';
@@ -9,7 +10,7 @@ import type { Progress } from '../util/progress.js';
 import { findingsFromKeepalivedCheck, type CheckedConfig } from './keepalived-check-output.js';
 import { collectNodeLogs, type NodeLog } from './lab-node-logs.js';
 import type { SubmissionLab } from './lab-spec.js';
-import type { Admission, ScenarioTurns } from './scenario-turns.js';
+import type { Admission } from './scenario-turns.js';
 import { gradedRun, reviewFirstRun } from './second-run.js';
 import type { RawFinding } from './types.js';
 
@@ -32,15 +33,15 @@ export interface LabStageRun {
 /**
  * Brings up the submission's lab on fresh uml nodes and runs its failover scenario (the seed's, see gradingPlan) in it.
  * Failures of the student's making become results, never exceptions; `stillWanted` lets a caller
- * whose deadline passed stop the work between steps. With `turns`, the scenario waits for a turn
- * (ScenarioTurns; the lab's admission is given back then), and a lab that may have to wait comes up
- * at background CPU priority, raised for its turn only. The caller removes the lab.
+ * whose deadline passed stop the work between steps. With an `admission` (ScenarioTurns), the
+ * scenario waits for its turn, and a lab that may have to wait comes up at background CPU priority,
+ * raised for its turn only. The caller removes the lab.
  */
-export async function runLabStage(lab: SubmissionLab, configs: Record<string, CheckedConfig>, progress: Progress, stillWanted: () => boolean, reportDir?: string, turns?: { turns: ScenarioTurns; admission: Admission }): Promise<LabStageRun> {
+export async function runLabStage(lab: SubmissionLab, configs: Record<string, CheckedConfig>, progress: Progress, stillWanted: () => boolean, reportDir?: string, admission?: Admission): Promise<LabStageRun> {
   const { spec, notes } = lab;
   const paths = labPaths(spec.name);
   const provider = providerFor('uml');
-  const background = turns?.turns.background === true;
+  const background = admission?.background === true;
   let nodeLogs: NodeLog[] = [];
   const balancerNames = balancers(spec).map((node) => node.name);
   try {
@@ -49,22 +50,12 @@ export async function runLabStage(lab: SubmissionLab, configs: Record<string, Ch
       priority: background ? 'background' : 'foreground',
     });
     if (!stillWanted()) throw new LabError('GRADE_CANCELLED', 'the grader stopped waiting for this lab');
-    const scenarios = async () => {
-      if (background) provider.setCpuPriority(paths, 'foreground');
-      try {
-        return await runScenarios(lab, paths, up.meta, progress, stillWanted, reportDir);
-      } finally {
-        // Its results are in: what is left (reading, removing) yields to the next lab's scenario.
-        if (background) {
-          try {
-            provider.setCpuPriority(paths, 'background');
-          } catch {
-            // the lab is being removed under it (a deadline)
-          }
-        }
-      }
-    };
-    return turns ? await turns.turns.take(stillWanted, scenarios, turns.admission) : await scenarios();
+    // In its turn a background lab runs at the default CPU weight; after it, what is left (reading,
+    // removing) yields to the next lab's scenario.
+    const scenarios = background
+      ? () => inForeground(provider, paths, () => runScenarios(lab, paths, up.meta, progress, stillWanted, reportDir))
+      : () => runScenarios(lab, paths, up.meta, progress, stillWanted, reportDir);
+    return admission ? await admission.takeTurn(stillWanted, scenarios) : await scenarios();
   } catch (error) {
     if (!(error instanceof LabError)) throw error;
     const rejected = error.code === 'KEEPALIVED_CONFIG_REJECTED' ? error.details : undefined;
@@ -76,6 +67,20 @@ export async function runLabStage(lab: SubmissionLab, configs: Record<string, Ch
     // A scenario that broke off leaves a running lab: its logs are read before it is removed.
     if (nodeLogs.length === 0 && stillWanted()) nodeLogs = await collectNodeLogs(paths, balancerNames).catch(() => []);
     return { result: { kind: 'failed', code: error.code, message: error.message.split('\n').slice(0, 6).join('\n'), nodeLogs, notes } };
+  }
+}
+
+/** Runs `work` with a background lab at the default CPU weight, then lowers it again. */
+async function inForeground<T>(provider: LabProvider, paths: LabPaths, work: () => Promise<T>): Promise<T> {
+  provider.setCpuPriority(paths, 'foreground');
+  try {
+    return await work();
+  } finally {
+    try {
+      provider.setCpuPriority(paths, 'background');
+    } catch {
+      // the lab is being removed under it (a deadline)
+    }
   }
 }
 

@@ -1,7 +1,19 @@
 import { LabError } from '../errors.js';
 
-/** A lab's place among those coming up or waiting for a turn; given back once it has its turn (or ends). */
+/**
+ * A lab's place among those coming up or waiting for a scenario turn (ScenarioTurns.admit): it
+ * takes its turn through it, and the place is given back then, or with release() if it never does.
+ */
 export interface Admission {
+  /** Whether the lab comes up at background CPU priority (it may wait beside a running scenario). */
+  readonly background: boolean;
+  /**
+   * Runs `work` in a scenario turn once one is free, giving the place back then. Waiting ends early,
+   * with GRADE_CANCELLED, once `stillWanted` says no (the submission's deadline passed): the grader
+   * is not kept waiting for a lab it has removed.
+   */
+  takeTurn<T>(stillWanted: () => boolean, work: () => Promise<T>): Promise<T>;
+  /** Gives the place back (idempotent). */
   release(): void;
 }
 
@@ -33,30 +45,26 @@ export class ScenarioTurns {
 
   /** Waits until a lab may start (at most `slots` come up or wait at once); before the submission's time limit starts. */
   async admit(): Promise<Admission> {
-    await this.arrivals.acquire(() => true);
+    await this.arrivals.acquire();
     let held = true;
+    const release = () => {
+      if (!held) return;
+      held = false;
+      this.arrivals.release();
+    };
     return {
-      release: () => {
-        if (!held) return;
-        held = false;
-        this.arrivals.release();
+      background: this.background,
+      release,
+      takeTurn: async (stillWanted, work) => {
+        await this.scenarios.acquire(stillWanted);
+        release();
+        try {
+          return await work();
+        } finally {
+          this.scenarios.release();
+        }
       },
     };
-  }
-
-  /**
-   * Runs `work` in a turn of its own once one is free, giving back the lab's admission then. Waiting
-   * ends early, with GRADE_CANCELLED, once `stillWanted` says no (the submission's deadline passed):
-   * the grader is not kept waiting for a lab it has removed.
-   */
-  async take<T>(stillWanted: () => boolean, work: () => Promise<T>, admission?: Admission): Promise<T> {
-    await this.scenarios.acquire(stillWanted);
-    admission?.release();
-    try {
-      return await work();
-    } finally {
-      this.scenarios.release();
-    }
   }
 }
 
@@ -67,22 +75,23 @@ class Gate {
 
   constructor(private readonly size: number) {}
 
-  acquire(stillWanted: () => boolean): Promise<void> {
+  /** Resolves with a place; rejects with GRADE_CANCELLED once `stillWanted` (looked at while waiting) says no. */
+  acquire(stillWanted?: () => boolean): Promise<void> {
     if (this.holders < this.size) {
       this.holders += 1;
       return Promise.resolve();
     }
     return new Promise((resolve, reject) => {
-      const grant = () => {
-        clearInterval(check);
-        resolve();
-      };
-      const check = setInterval(() => {
+      const check = stillWanted && setInterval(() => {
         if (stillWanted()) return;
         clearInterval(check);
         this.waiting.splice(this.waiting.indexOf(grant), 1);
         reject(new LabError('GRADE_CANCELLED', 'the grader stopped waiting for this lab'));
       }, 200);
+      const grant = () => {
+        clearInterval(check);
+        resolve();
+      };
       this.waiting.push(grant);
     });
   }

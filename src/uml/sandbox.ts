@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type net from 'node:net';
 import path from 'node:path';
@@ -83,7 +83,8 @@ function pathClosedToOthers(file: string): string | undefined {
   return undefined;
 }
 
-const sandboxExits = new Map<string, string>();
+/** The first process of each sandbox this process started, by lab folder, until waitForSandbox has its answer. */
+const firstProcesses = new Map<string, ChildProcess>();
 
 /** Starts the holder detached from this process, so the lab outlives the command that made it. */
 export function startSandbox(paths: LabPaths, plan: SandboxPlan, cpuLimit: CpuLimit): number {
@@ -104,8 +105,8 @@ export function startSandbox(paths: LabPaths, plan: SandboxPlan, cpuLimit: CpuLi
   const child = spawn(command[0] ?? 'unshare', command.slice(1), { cwd: paths.sandbox, env: sandboxEnvironment(), detached: true, stdio: ['ignore', logFd, logFd] });
   closeSync(logFd);
   if (child.pid === undefined) throw new LabError('SANDBOX_FAILED', 'could not start unshare for the lab sandbox', { hint: 'install util-linux' });
-  // Kept to explain a sandbox that dies before it answers (its log may be empty then).
-  child.once('exit', (code, signal) => sandboxExits.set(paths.dir, signal ? `was killed by ${signal}` : `exited with code ${code}`));
+  // Kept to tell a sandbox still starting from one that died before it answered (its log may be empty then).
+  firstProcesses.set(paths.dir, child);
   child.unref();
   writeFileSync(paths.holderPid, `${child.pid}\n`);
   return child.pid;
@@ -262,29 +263,31 @@ function tracerOf(pid: number): number {
 }
 
 /**
- * The sandbox's first process (holder.pid) has not exited. It keeps its PID while it execs
+ * How the sandbox's first process ended, or undefined while it runs. It keeps its PID while it execs
  * through the CPU cap's prefix, setpriv and unshare, and for a moment inside each exec its command
  * line reads empty, so a scan by name alone can miss a sandbox that is starting (measured: 1 in 200
  * scans right after the spawn; it failed a lab as "did not start" after 0.0 s).
  */
-function firstProcessAlive(paths: LabPaths): boolean {
-  if (sandboxExits.has(paths.dir) || !existsSync(paths.holderPid)) return false;
-  const pid = Number(readFileSync(paths.holderPid, 'utf8').trim());
-  return Number.isInteger(pid) && pid > 0 && processAlive(pid);
+function firstProcessEnd(child: ChildProcess): string | undefined {
+  if (child.signalCode) return `was killed by ${child.signalCode}`;
+  return child.exitCode === null ? undefined : `exited with code ${child.exitCode}`;
 }
 
 /** Waits until the holder serves its control socket, or explains from its log why it did not. */
 export async function waitForSandbox(paths: LabPaths, timeoutMs = 15_000): Promise<HolderStatus> {
   const deadline = Date.now() + timeoutMs;
+  const first = firstProcesses.get(paths.dir);
+  firstProcesses.delete(paths.dir);
   for (;;) {
     try {
       const status = await holderStatus(paths);
       recordSandboxNamespace(paths);
       return status;
     } catch (error) {
-      const log = existsSync(paths.holderLog) ? readFileSync(paths.holderLog, 'utf8').trim().split('\n').slice(-8).join('\n') : '';
-      if (!(firstProcessAlive(paths) || sandboxRunning(paths)) || Date.now() > deadline) {
-        const exit = sandboxExits.get(paths.dir);
+      const exit = first && firstProcessEnd(first);
+      const starting = first !== undefined && exit === undefined;
+      if (!(starting || sandboxRunning(paths)) || Date.now() > deadline) {
+        const log = existsSync(paths.holderLog) ? readFileSync(paths.holderLog, 'utf8').trim().split('\n').slice(-8).join('\n') : '';
         const how = exit ? ` (its first process ${exit})` : Date.now() > deadline ? ` within ${timeoutMs / 1000} s` : '';
         throw new LabError('SANDBOX_FAILED', `the lab sandbox did not start${how}${log ? `:\n${log}` : ''}`, {
           cause: error,

@@ -191,7 +191,7 @@ describe("lab:grade: the submissions corpus graded for real, as one batch at the
 
   it('runs one lab for the answers that build the same one (the good answer three times, beside odd files, in other markdown): graded alike, and each told so', () => {
     const [, ...rows] = parseCsv(readFileSync(path.join(out, 'grades.csv'), 'utf8'));
-    const folderOf = (submission: string) => path.join(out, readdirSync(out).find((entry) => existsSync(path.join(out, entry, 'grade.json')) && (JSON.parse(readFileSync(path.join(out, entry, 'grade.json'), 'utf8')) as { submission: string }).submission === submission)!);
+    const folderOf = (submission: string) => path.join(out, graded().get(submission)!.folder);
     const sharedNote = /the lab ran once for this submission and (\S+): the grader built the same lab/;
     // The corpus's folders that hold the good answer beside an odd file, or in Russian markdown, build one lab too (tests/unit/grade-shared-runs).
     for (const group of [['seed-answer'], ['binary-file', 'good-markdown', 'large-file', 'non-utf8', 'russian-noda', 'symlink-outside']]) {

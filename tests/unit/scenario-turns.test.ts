@@ -4,6 +4,15 @@ import { ScenarioTurns } from '../../src/grade/scenario-turns.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const always = () => true;
+/** A lab as the grader runs one: admitted, its scenario in a turn, its place given back whatever happens. */
+async function take<T>(turns: ScenarioTurns, stillWanted: () => boolean, work: () => Promise<T>): Promise<T> {
+  const admission = await turns.admit();
+  try {
+    return await admission.takeTurn(stillWanted, work);
+  } finally {
+    admission.release();
+  }
+}
 
 describe('grader: scenario turns (labs come up beside a scenario, their own waits for a turn)', () => {
   it('runs at most `slots` at once, in the order they asked, and passes a turn on when one ends or throws', async () => {
@@ -11,7 +20,7 @@ describe('grader: scenario turns (labs come up beside a scenario, their own wait
     let inTurn = 0;
     let most = 0;
     const order: string[] = [];
-    const work = (name: string, fail = false) => turns.take(always, async () => {
+    const work = (name: string, fail = false) => take(turns, always, async () => {
       inTurn += 1;
       most = Math.max(most, inTurn);
       order.push(name);
@@ -34,7 +43,7 @@ describe('grader: scenario turns (labs come up beside a scenario, their own wait
     const turns = new ScenarioTurns(2, false);
     let inTurn = 0;
     let most = 0;
-    await Promise.all([1, 2, 3, 4].map(() => turns.take(always, async () => {
+    await Promise.all([1, 2, 3, 4].map(() => take(turns, always, async () => {
       most = Math.max(most, (inTurn += 1));
       await sleep(30);
       inTurn -= 1;
@@ -45,10 +54,10 @@ describe('grader: scenario turns (labs come up beside a scenario, their own wait
   it('stops waiting with GRADE_CANCELLED once the submission is no longer wanted, and the turn still passes on', async () => {
     const turns = new ScenarioTurns(1, true);
     let release: () => void = () => undefined;
-    const holder = turns.take(always, () => new Promise<void>((resolve) => (release = resolve)));
+    const holder = take(turns, always, () => new Promise<void>((resolve) => (release = resolve)));
     let wanted = true;
-    const cancelled = turns.take(() => wanted, async () => 'ran');
-    const next = turns.take(always, async () => 'next ran');
+    const cancelled = take(turns, () => wanted, async () => 'ran');
+    const next = take(turns, always, async () => 'next ran');
     await sleep(50);
     wanted = false;
     const error = await cancelled.then(() => undefined, (caught: unknown) => caught);
@@ -65,10 +74,10 @@ describe('grader: scenario turns (labs come up beside a scenario, their own wait
       const admission = await turns.admit();
       events.push(`${name} up`);
       await sleep(20); // comes up
-      await turns.take(always, async () => {
+      await admission.takeTurn(always, async () => {
         events.push(`${name} scenario`);
         await sleep(scenarioMs);
-      }, admission);
+      });
       admission.release(); // again, as the grader's finally does: no effect
     };
     await Promise.all([lab('a', 100), lab('b', 100), lab('c', 10)]);
