@@ -11,6 +11,7 @@ export interface CommandLine {
     spec?: string;
     name?: string;
     rebuild?: boolean;
+    background?: boolean;
     mode?: string;
     fault?: string;
     node?: string;
@@ -58,6 +59,7 @@ export function parseCommandLine(argv: string[]): CommandLine {
       spec: { type: 'string' },
       name: { type: 'string' },
       rebuild: { type: 'boolean' },
+      background: { type: 'boolean' },
       mode: { type: 'string' },
       fault: { type: 'string' },
       node: { type: 'string' },

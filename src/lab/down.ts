@@ -1,5 +1,6 @@
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { labCgroups, removeCpuLimit } from '../host/cpu-limit.js';
 import { providers } from '../provider/registry.js';
 import type { Progress } from '../util/progress.js';
 import { labPaths, type LabPaths } from './state.js';
@@ -23,7 +24,7 @@ export async function downLab(name: string, progress: Progress, paths: LabPaths 
 
 /** True when anything of the lab is there to remove: processes, state or kept logs. */
 export function labLeftovers(paths: LabPaths): boolean {
-  return existsSync(paths.dir) || existsSync(paths.failedLogs) || providers.some((provider) => provider.running(paths));
+  return existsSync(paths.dir) || existsSync(paths.failedLogs) || labCgroups(path.basename(paths.dir)).length > 0 || providers.some((provider) => provider.running(paths));
 }
 
 /**
@@ -39,6 +40,8 @@ export async function stopLabMachines(paths: LabPaths, progress: Progress): Prom
     processesKilled += removed.processesKilled;
     machinesDestroyed ||= removed.machinesDestroyed;
   }
+  // After every provider: a lab's cgroups hold all of its processes, whichever provider ran them.
+  removeCpuLimit(path.basename(paths.dir)); // by name: also when lab.json was never written
   return { processesKilled, machinesDestroyed };
 }
 

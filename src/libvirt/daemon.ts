@@ -41,8 +41,11 @@ export function libvirtDaemonRunning(plan: LibvirtPlan): boolean {
   return holderProcesses(plan).length > 0;
 }
 
-/** Starts the lab's libvirtd in new namespaces and returns once it answers on the control socket. */
-export async function startLibvirtDaemon(plan: LibvirtPlan, timeoutMs = 60_000): Promise<void> {
+/**
+ * Starts the lab's libvirtd in new namespaces and returns once it answers on the control socket.
+ * `commandPrefix` puts it in the lab's cgroups first: libvirt manages no cgroups here, so its VMs stay in them.
+ */
+export async function startLibvirtDaemon(plan: LibvirtPlan, commandPrefix: string[], timeoutMs = 60_000): Promise<void> {
   if (libvirtDaemonRunning(plan)) return;
   mkdirSync(plan.dir, { recursive: true });
   writeLabConfig(plan);
@@ -55,7 +58,8 @@ export async function startLibvirtDaemon(plan: LibvirtPlan, timeoutMs = 60_000):
   // bash is init of the namespaces, the holder its child: qemu daemonizes, and its orphaned
   // processes are reaped by bash (node reaps only what it spawned). When the holder ends, so does bash.
   const init = `"$0" "$1" "$2" & wait $!`;
-  const child = spawn('unshare', ['--net', '--pid', '--mount', '--propagation', 'private', '--fork', '--kill-child', 'bash', '-c', init, process.execPath, holderScript, planFile], {
+  const [command = 'unshare', ...prefixArgs] = [...commandPrefix, 'unshare'];
+  const child = spawn(command, [...prefixArgs, '--net', '--pid', '--mount', '--propagation', 'private', '--fork', '--kill-child', 'bash', '-c', init, process.execPath, holderScript, planFile], {
     detached: true,
     stdio: ['ignore', out, out],
   });

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { ensureLibvirtBox } from '../box/libvirt-box.js';
+import { applyCpuLimit } from '../host/cpu-limit.js';
 import type { LabPaths } from '../lab/state.js';
+import type { CpuPriority } from '../provider/provider.js';
 import type { LabSpec } from '../spec/types.js';
 import type { Progress } from '../util/progress.js';
 import { placeBoxInPool } from './box-volume.js';
@@ -9,8 +11,8 @@ import { writeLibvirtEngine, type LibvirtEngine } from './engine.js';
 import { ensureLibvirtPackages, kvmWorks } from './host.js';
 import { libvirtPlan } from './plan.js';
 
-/** Everything a Vagrant lab on libvirt needs before `vagrant up`: packages, the box, the lab's own daemon. */
-export async function prepareLibvirtLab(spec: LabSpec, paths: LabPaths, progress: Progress): Promise<LibvirtEngine> {
+/** Everything a Vagrant lab on libvirt needs before `vagrant up`: packages, the box, the lab's own daemon (in the lab's cgroup at `priority`). */
+export async function prepareLibvirtLab(spec: LabSpec, paths: LabPaths, progress: Progress, priority: CpuPriority = 'foreground'): Promise<LibvirtEngine> {
   await ensureLibvirtPackages(progress);
   const box = await ensureLibvirtBox(progress);
   const lab = path.basename(paths.dir);
@@ -24,6 +26,10 @@ export async function prepareLibvirtLab(spec: LabSpec, paths: LabPaths, progress
   // Before the daemon: lab:down must find the namespaces whatever happens next.
   writeLibvirtEngine(paths, engine);
   placeBoxInPool(box, engine.plan.images);
-  await progress.step(`starting the lab's libvirt daemon (${engine.driver === 'kvm' ? 'KVM' : "qemu's software emulation"})`, () => startLibvirtDaemon(engine.plan));
+  // Weighed, not capped: these are the user's own VMs (no submission's code runs on libvirt labs).
+  const cgroup = applyCpuLimit(lab, priority);
+  const inCgroup = cgroup.kind === 'nice' ? [] : cgroup.commandPrefix;
+  const weighed = priority === 'background' && inCgroup.length > 0 ? ', at background CPU priority' : '';
+  await progress.step(`starting the lab's libvirt daemon (${engine.driver === 'kvm' ? 'KVM' : "qemu's software emulation"}${weighed})`, () => startLibvirtDaemon(engine.plan, inCgroup));
   return engine;
 }

@@ -7,6 +7,7 @@ import { parseIpvsadmConnections, parseIpvsadmList, parseIpvsTimeouts } from '..
 import type { NodeShell } from '../ssh/node-shell.js';
 import { backends, balancers } from '../spec/types.js';
 import type { Progress } from '../util/progress.js';
+import { sleepUntil } from '../util/sleep-until.js';
 import type { ConnectionsPlan, ConnectionsResult, ConnectionsSample } from './connections-plan.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
@@ -62,7 +63,7 @@ export async function runConnectionsScenario(paths: LabPaths, meta: LabMeta, pla
       while (Date.now() < until) {
         const started = Date.now();
         await sample();
-        await sleep(started + plan.sampleMs - Date.now());
+        await sleepUntil(started + plan.sampleMs);
       }
     };
 

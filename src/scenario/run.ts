@@ -15,6 +15,7 @@ import { Communicator } from '../ssh/communicator.js';
 import type { NodeShell } from '../ssh/node-shell.js';
 import { backends, balancers, findNode, vipAddresses, vrrpInstances, type LabSpec, type VrrpInstance } from '../spec/types.js';
 import type { Progress } from '../util/progress.js';
+import { sleepUntil } from '../util/sleep-until.js';
 import { within } from '../util/within.js';
 import { recordClientEntries } from './client-entries.js';
 import { defaultFaultName, faultNamed } from './faults/catalogue.js';
@@ -358,16 +359,16 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
       try {
         // Snapshot a little before the fault: a process start on a uml node briefly stalls its
         // packet path, which must not blur the instant of the fault.
-        await sleep(loadStart + plan.faultAt * 1000 - 1_200 - Date.now());
+        await sleepUntil(loadStart + plan.faultAt * 1000 - 1_200);
         for (const [node, text] of await snapshot('before-fault')) ipvsText[node] = { before: text, after: '' };
-        await sleep(loadStart + plan.faultAt * 1000 - Date.now());
+        await sleepUntil(loadStart + plan.faultAt * 1000);
         injected = true;
         await stamped('inject', () => boundedStep(fault.inject(context), faultActTimeoutMs, `${fault.name}'s act on ${fault.node} (${fault.describe()})`, onFaultNode));
         await sleep(Math.max(ipvsSettleMs, (plan.settleSeconds ?? 0) * 1000));
         await snapshot('after-fault-settled');
-        await sleep(loadStart + plan.revertAt * 1000 - 300 - Date.now());
+        await sleepUntil(loadStart + plan.revertAt * 1000 - 300);
         await snapshot('before-revert');
-        await sleep(loadStart + plan.revertAt * 1000 - Date.now());
+        await sleepUntil(loadStart + plan.revertAt * 1000);
       } finally {
         // Revert always runs, also when the load or a snapshot failed.
         if (injected) {
@@ -380,7 +381,7 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
       if (keepAfterFailback !== undefined && revertIssuedAt !== undefined) {
         const failbackAt = await failbackSeen(events, vrrp, revertIssuedAt, loadStart + (plan.durationSeconds - keepAfterFailback) * 1000);
         if (failbackAt !== undefined) {
-          await sleep(failbackAt + keepAfterFailback * 1000 - Date.now());
+          await sleepUntil(failbackAt + keepAfterFailback * 1000);
           record({ t: Date.now(), kind: 'phase', name: `load ended ${keepAfterFailback} s after the failback` });
           running.finish();
         }

@@ -12,7 +12,7 @@ import type { Progress } from '../util/progress.js';
 import { umlSshTarget } from './access.js';
 import { sandboxPlan, umidOf } from './plan.js';
 import { bootProgress } from './boot-progress.js';
-import { applyCpuLimit, enforceCpuLimit } from './cpu-limit.js';
+import { applyCpuLimit, enforceCpuLimit } from '../host/cpu-limit.js';
 import { restartSandboxNode, startSandbox, waitForSandbox } from './sandbox.js';
 
 /** Starts the lab's sandbox and uml nodes and provisions them over SSH. Returns with the lab's state written. */

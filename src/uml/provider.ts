@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LabProvider } from '../provider/provider.js';
-import { cpuPriorityAvailable, removeCpuLimit, setCpuPriority } from './cpu-limit.js';
+import { cpuPriorityAvailable, setCpuPriority } from '../host/cpu-limit.js';
 import { provisionUmlLab, startUmlLab } from './lab.js';
 import { holderConnection, holderStatus, killSandboxNode, restartSandboxNode, sandboxRunning, signalSandboxNode, stopSandbox } from './sandbox.js';
 import { umidOf } from './plan.js';
@@ -49,7 +49,6 @@ export const umlProvider: LabProvider = {
   running: (paths) => sandboxRunning(paths),
   async removeMachines(paths) {
     const processesKilled = await stopSandbox(paths);
-    removeCpuLimit(path.basename(paths.dir)); // by name: also when lab.json was never written
     return { processesKilled, machinesDestroyed: false };
   },
 };

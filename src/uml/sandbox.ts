@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LabError } from '../errors.js';
 import type { LabPaths } from '../lab/state.js';
-import type { CpuLimit } from './cpu-limit.js';
+import type { CpuLimit } from '../host/cpu-limit.js';
 import type { HolderRequest, HolderStatus, NodeProcessStatus } from './holder-protocol.js';
 import type { SandboxPlan } from './plan.js';
 import { sandboxConnection } from '../lab/sandbox-connection.js';

@@ -3,6 +3,7 @@ import { LabError } from '../errors.js';
 import type { LabPaths } from '../lab/state.js';
 import { errorExit, parseMachineReadable, type MachineState, machineStates } from '../parse/vagrant-machine-readable.js';
 import { parseSshConfig, type SshConfigEntry } from '../parse/vagrant-ssh-config.js';
+import { inLabCgroups } from '../host/cpu-limit.js';
 import { libvirtHolderPid } from '../libvirt/daemon.js';
 import { libvirtEngineOf, libvirtVagrantEnvironment, type LibvirtEngine } from '../libvirt/engine.js';
 import { projectRoot } from '../util/paths.js';
@@ -52,7 +53,9 @@ function vagrantProcessEnv(environment: VagrantEnvironment): NodeJS.ProcessEnv {
 /** vagrant itself, or, for a libvirt lab, vagrant inside the lab's network namespace (where its VMs' networks are). */
 function vagrantCommand(environment: VagrantEnvironment, args: string[]): { command: string; args: string[] } {
   if (!environment.libvirt) return { command: 'vagrant', args };
-  return { command: 'nsenter', args: ['--target', String(libvirtHolderPid(environment.libvirt.plan)), '--net', '--', 'vagrant', ...args] };
+  // In the lab's cgroups too: vagrant's own work (Ruby, provisioning over SSH) is weighed with its VMs.
+  const [command = 'nsenter', ...prefixArgs] = [...inLabCgroups(environment.libvirt.plan.lab), 'nsenter'];
+  return { command, args: [...prefixArgs, '--target', String(libvirtHolderPid(environment.libvirt.plan)), '--net', '--', 'vagrant', ...args] };
 }
 
 /** Runs one vagrant command for the environment; a missing vagrant names the fix. */

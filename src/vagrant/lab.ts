@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { LabError } from '../errors.js';
 import { writeLabMeta, type LabMeta, type LabPaths } from '../lab/state.js';
 import type { MachineState } from '../parse/vagrant-machine-readable.js';
+import type { CpuPriority } from '../provider/provider.js';
 import type { LabSpec } from '../spec/types.js';
 import type { Progress } from '../util/progress.js';
 import { vagrantPreflight } from '../doctor/vagrant-checks.js';
@@ -28,7 +29,7 @@ function showVagrantLine(progress: Progress): (line: string) => void {
  * node files written here), then records how to reach each over SSH. The lab's state is written
  * before the first VM exists, so lab:down can destroy the VMs after any crash.
  */
-export async function startVagrantLab(spec: LabSpec, paths: LabPaths, files: Map<string, Record<string, string>>, progress: Progress): Promise<LabMeta> {
+export async function startVagrantLab(spec: LabSpec, paths: LabPaths, files: Map<string, Record<string, string>>, progress: Progress, priority?: CpuPriority): Promise<LabMeta> {
   const engine = hostVagrantEngine();
   progress.info(`vagrant engine: ${engine.name} (${engine.reason})`);
   const problems = engine.name === 'virtualbox' ? await vagrantPreflight(spec) : problemsOf(await libvirtChecks(spec));
@@ -38,7 +39,7 @@ export async function startVagrantLab(spec: LabSpec, paths: LabPaths, files: Map
     });
   }
   mkdirSync(paths.dir, { recursive: true });
-  if (engine.name === 'libvirt') await prepareLibvirtLab(spec, paths, progress);
+  if (engine.name === 'libvirt') await prepareLibvirtLab(spec, paths, progress, priority);
   const environment = labVagrantEnvironment(paths);
   copyFileSync(spec.sourcePath, paths.vagrantSpec);
   writeNodeFiles(paths.vagrantNodeFiles, files);

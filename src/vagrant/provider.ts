@@ -1,13 +1,16 @@
 import net from 'node:net';
+import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { readFileSync } from 'node:fs';
 import { LabError } from '../errors.js';
+import { cpuPriorityAvailable, setCpuPriority } from '../host/cpu-limit.js';
 import type { LabProvider } from '../provider/provider.js';
 import { destroyVagrantLab, reprovisionVagrantLab, startVagrantLab, vagrantMachineStates } from './lab.js';
 import { stopStrayVagrant, strayVagrantRunning } from './leftovers.js';
 import { libvirtConnection, libvirtDaemonRunning, libvirtHolderPid, stopLibvirtDaemon } from '../libvirt/daemon.js';
 import { libvirtEngineOf } from '../libvirt/engine.js';
 import type { LabPaths } from '../lab/state.js';
+import { hostVagrantEngine } from './engine.js';
 import { powerVagrantNode } from './node-power.js';
 
 /**
@@ -17,13 +20,13 @@ import { powerVagrantNode } from './node-power.js';
  */
 export const vagrantProvider: LabProvider = {
   name: 'vagrant',
-  start: async (spec, paths, files, progress) => ({ meta: await startVagrantLab(spec, paths, files, progress), boxBuilt: false }),
+  start: async (spec, paths, files, progress, priority) => ({ meta: await startVagrantLab(spec, paths, files, progress, priority), boxBuilt: false }),
   reprovision: (spec, paths, _meta, files, progress) => reprovisionVagrantLab(spec, paths, files, progress),
   // `vagrant up` boots existing machines again (a laptop rebooted): much quicker than new ones.
   resumesStoppedLabs: true,
-  // Its VMs are not weighed against each other (the grader, which needs it, runs uml labs).
-  setCpuPriority: () => false,
-  cpuPriorityAvailable: () => false,
+  // A libvirt lab runs in its cgroup (daemon, VMs, vagrant); VirtualBox's VMs are not weighed.
+  setCpuPriority: (paths, priority) => libvirtEngineOf(paths) !== undefined && setCpuPriority(path.basename(paths.dir), priority),
+  cpuPriorityAvailable: () => hostVagrantEngine().name === 'libvirt' && cpuPriorityAvailable(),
   async nodeStates(paths) {
     const states = new Map<string, { running: boolean; label: string }>();
     for (const machine of await vagrantMachineStates(paths)) {

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
+import { labCgroups } from '../../src/host/cpu-limit.js';
 import { labStateRoot } from '../../src/util/paths.js';
 import { ownPidNamespace, pidNamespaceOf, processesInNamespaces } from '../../src/util/procfs.js';
 import { repoRoot } from '../helpers.js';
@@ -60,6 +61,15 @@ export function runCli(
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** The CPU weight of the lab's cgroup (cgroup v1 cpu.shares or v2 cpu.weight); undefined without one. */
+export function labCpuWeight(lab: string): string | undefined {
+  for (const dir of labCgroups(lab)) {
+    const file = ['cpu.shares', 'cpu.weight'].map((name) => path.join(dir, name)).find((candidate) => existsSync(candidate));
+    if (file) return readFileSync(file, 'utf8').trim();
+  }
+  return undefined;
 }
 
 /** The host's own network namespace as `ip` sees it: links, addresses and routes (lab traffic must add none). */

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { labPaths } from '../../src/lab/state.js';
-import { labCgroups } from '../../src/uml/cpu-limit.js';
+import { labCgroups } from '../../src/host/cpu-limit.js';
 import { cliPath, hostNetworkSnapshot, leftovers, processesMentioning, runCli } from './cli.js';
 
 const lab = 'crashed';

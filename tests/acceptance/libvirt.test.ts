@@ -1,34 +1,38 @@
 import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { cpuPriorityAvailable, labCgroups } from '../../src/host/cpu-limit.js';
 import { libvirtEngineOf } from '../../src/libvirt/engine.js';
 import { labPaths } from '../../src/lab/state.js';
 import { pidNamespaceOf, processesInNamespaces } from '../../src/util/procfs.js';
 import { labVagrantEnvironment, vagrantStatus } from '../../src/vagrant/cli.js';
-import { hostNetworkSnapshot, leftovers, noStackTrace, processesInNamespace, processesMentioning, runCli, settledStatusTable } from './cli.js';
+import { hostNetworkSnapshot, labCpuWeight, leftovers, noStackTrace, processesInNamespace, processesMentioning, runCli, settledStatusTable } from './cli.js';
+import { earlyLab, upEarly } from './early-labs.js';
 
 /**
  * The students' path for real: Vagrant itself (vagrant-libvirt) boots the Vagrantfile's four VMs,
  * whole Debian kernels under qemu (software emulation here: this host's KVM runs no guest), in the
  * lab's own libvirt daemon and namespaces; the same provisioning and the same failover checks.
  */
+const lab = 'libvirt-acc';
+// Brought up from the suite's start at background CPU priority: the emulated boot takes the CPU
+// the scenarios before this file leave idle (their VRRP timing is wall-clock, not CPU, bound).
+upEarly(lab, ['--provider', 'vagrant'], 1_800_000);
+
 describe('vagrant on libvirt: the seed lab booted by real Vagrant and qemu (acceptance)', function () {
   this.timeout(900_000);
-  const lab = 'libvirt-acc';
   const paths = labPaths(lab);
   let hostBefore: string;
   let namespace: string | undefined;
 
-  before(async () => {
-    await runCli(['down', '--name', lab]);
-    hostBefore = hostNetworkSnapshot();
-  });
   after(async () => {
     await runCli(['down', '--name', lab]);
   });
 
-  it('lab:up --provider vagrant takes libvirt where VirtualBox is missing: the box from the recipe, vagrant up of four VMs, provisioned', async () => {
-    const up = await runCli(['up', '--provider', 'vagrant', '--name', lab], { timeoutMs: 900_000 });
+  it('lab:up --provider vagrant --background takes libvirt where VirtualBox is missing: the box from the recipe, vagrant up of four VMs in the lab\'s cgroup, provisioned', async () => {
+    const early = await earlyLab(lab);
+    const up = early.up;
+    hostBefore = early.hostNetworkBefore;
     expect(up.code, up.stderr).to.equal(0);
     expect(up.stderr).to.include('vagrant engine: libvirt (no VirtualBox here');
     expect(up.stderr).to.match(/vagrant up: booting and provisioning balancer1, balancer2, backend1, backend2 in libvirt: done in [\d.]+ s/);
@@ -57,12 +61,21 @@ describe('vagrant on libvirt: the seed lab booted by real Vagrant and qemu (acce
     const accelerators = qemus.map((argv) => (argv.includes('-accel') ? argv[argv.indexOf('-accel') + 1] : 'none'));
     expect(accelerators).to.have.length(4);
     for (const accelerator of accelerators) expect(accelerator).to.match(/^(tcg,tb-size=128$|kvm)/);
+    // The daemon, its VMs and vagrant ran in the lab's cgroup, at the lowest weight (libvirt itself manages no cgroups here).
+    if (cpuPriorityAvailable()) {
+      expect(up.stderr).to.include('at background CPU priority: it takes the CPU time other work leaves');
+      expect(labCpuWeight(lab)).to.be.oneOf(['2', '1']);
+      const qemuPids = processesInNamespaces(new Set([namespace!])).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('qemu-system'));
+      for (const pid of qemuPids) expect(readFileSync(`/proc/${pid}/cgroup`, 'utf8'), `qemu ${pid}'s cgroups`).to.include(`/failover-lab/${lab}\n`);
+    }
   });
 
   it('lab:failover passes over them: the same checks and VRRP bounds as on uml', async () => {
     const run = await runCli(['failover', '--name', lab], { timeoutMs: 300_000 });
     expect(run.code, run.stdout + run.stderr).to.equal(0);
     expect(run.stdout).to.include('## Verdict: PASS (6/6 checks)');
+    // Its scenario ran at the default weight: lab:failover raised the lab brought up in the background.
+    if (cpuPriorityAvailable()) expect(labCpuWeight(lab)).to.be.oneOf(['1024', '100']);
   });
 
   it('freeze through the lab\'s libvirtd (virsh suspend/resume): the same fault checks pass', async () => {
@@ -79,6 +92,7 @@ describe('vagrant on libvirt: the seed lab booted by real Vagrant and qemu (acce
     expect(existsSync(paths.dir)).to.equal(false);
     expect(leftovers(paths.dir)).to.deep.equal([]);
     expect(processesInNamespace(namespace!)).to.deep.equal([]);
+    expect(labCgroups(lab)).to.deep.equal([]);
     expect(hostNetworkSnapshot()).to.equal(hostBefore);
   });
 
@@ -105,6 +119,7 @@ describe('vagrant on libvirt: the seed lab booted by real Vagrant and qemu (acce
     expect(noStackTrace(down.stderr), down.stderr).to.equal(true);
     expect(existsSync(crashedPaths.dir)).to.equal(false);
     expect(leftovers(crashedPaths.dir)).to.deep.equal([]);
+    expect(labCgroups(crashed), 'the crashed lab\'s cgroups').to.deep.equal([]);
     expect(hostNetworkSnapshot()).to.equal(hostBefore);
   });
 });

@@ -7,13 +7,13 @@ import path from 'node:path';
 import { clientSocket, sshTarget } from '../../src/lab/access.js';
 import { httpGet } from '../../src/lab/http-probe.js';
 import { labStatus } from '../../src/lab/status.js';
-import { labCgroups } from '../../src/uml/cpu-limit.js';
+import { labCgroups } from '../../src/host/cpu-limit.js';
 import { umlProvider } from '../../src/uml/provider.js';
 import { labPaths, requireLabMeta } from '../../src/lab/state.js';
 import { Communicator } from '../../src/ssh/communicator.js';
 import { parse, stringify } from 'yaml';
 import { repoRoot, seedSpecPath } from '../helpers.js';
-import { runCli } from './cli.js';
+import { labCpuWeight, runCli } from './cli.js';
 import { hardeningLabs } from './hardening-labs.js';
 
 const { lab, neighbour } = hardeningLabs;
@@ -205,10 +205,9 @@ describe('the lab sandbox keeps an untrusted node in (acceptance)', function () 
   });
 
   it("weighs the lab's CPU for the grader: the lowest cgroup weight in the background, the default in the foreground", () => {
-    const cpu = labCgroups(lab).find((dir) => existsSync(path.join(dir, 'cpu.shares')) || existsSync(path.join(dir, 'cpu.weight')));
-    expect(cpu, 'a CPU cgroup of the lab').to.be.a('string');
-    const weight = () => readFileSync(path.join(cpu!, existsSync(path.join(cpu!, 'cpu.shares')) ? 'cpu.shares' : 'cpu.weight'), 'utf8').trim();
+    const weight = () => labCpuWeight(lab);
     const defaultWeight = weight();
+    expect(defaultWeight, 'a CPU cgroup of the lab').to.be.a('string');
     expect(umlProvider.setCpuPriority(labPaths(lab), 'background')).to.equal(true);
     expect(weight()).to.be.oneOf(['2', '1']);
     expect(umlProvider.setCpuPriority(labPaths(lab), 'foreground')).to.equal(true);

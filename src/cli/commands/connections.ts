@@ -1,8 +1,6 @@
 import { connectionChecks } from '../../checks/connection-checks.js';
 import { LabError } from '../../errors.js';
-import { labRunning } from '../../lab/running.js';
-import { labPaths, readLabMeta } from '../../lab/state.js';
-import { upLab } from '../../lab/up.js';
+import { labPaths } from '../../lab/state.js';
 import { renderConnectionsSummary } from '../../report/connections-summary.js';
 import { writeConnectionsReport } from '../../report/write.js';
 import { defaultConnectionsPlan, type ConnectionsPlan } from '../../scenario/connections-plan.js';
@@ -10,7 +8,7 @@ import { runConnectionsScenario } from '../../scenario/connections.js';
 import { createProgress } from '../../util/progress.js';
 import type { CommandLine } from '../command-line.js';
 import { labSpecOf } from '../lab-spec.js';
-import { announcedProvider } from '../provider.js';
+import { labForScenario } from '../scenario-lab.js';
 
 /** A whole number option in [min, max], or the default; anything else is a usage error naming it. */
 function wholeOption(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
@@ -31,8 +29,7 @@ export async function connections(cli: CommandLine): Promise<number> {
   const progress = createProgress();
   const labSpec = await labSpecOf(cli);
   const paths = labPaths(labSpec.name);
-  const running = readLabMeta(paths);
-  const meta = running?.readyAt && (await labRunning(paths, running)) ? running : (await upLab(labSpec, progress, announcedProvider(cli, labSpec, progress))).meta;
+  const meta = await labForScenario(cli, labSpec, paths, progress);
   const result = await runConnectionsScenario(paths, meta, plan, progress);
   const checks = connectionChecks(result);
   const summary = renderConnectionsSummary(result, checks);

@@ -1,8 +1,6 @@
 import path from 'node:path';
 import { LabError } from '../../errors.js';
-import { labRunning } from '../../lab/running.js';
-import { labPaths, readLabMeta, type LabMeta, type LabPaths } from '../../lab/state.js';
-import { upLab } from '../../lab/up.js';
+import { labPaths, type LabMeta, type LabPaths } from '../../lab/state.js';
 import { writeFaultIndex } from '../../report/fault-index.js';
 import { reportsDir } from '../../report/write.js';
 import { defaultFaultName, faultCatalogue, faultNamed } from '../../scenario/faults/catalogue.js';
@@ -12,7 +10,7 @@ import type { LoadMode } from '../../scenario/timeline.js';
 import { createProgress, type Progress } from '../../util/progress.js';
 import type { CommandLine } from '../command-line.js';
 import { labSpecOf } from '../lab-spec.js';
-import { announcedProvider } from '../provider.js';
+import { labForScenario } from '../scenario-lab.js';
 import { providerFor } from '../../provider/registry.js';
 
 /** A failover scenario (the seed's link-down by default, or --fault NAME|all) on the running lab, brought up first if it is not; exits 1 if a run does not show its fault's expected outcome. */
@@ -31,8 +29,7 @@ export async function failover(cli: CommandLine): Promise<number> {
     : [faultNamed(faultName).name];
   for (const name of names) checkFaultFits(name, labSpec, cli.options.node);
   const paths = labPaths(labSpec.name);
-  const running = readLabMeta(paths);
-  const meta = running?.readyAt && (await labRunning(paths, running)) ? running : (await upLab(labSpec, progress, announcedProvider(cli, labSpec, progress))).meta;
+  const meta = await labForScenario(cli, labSpec, paths, progress);
   if (faultName !== 'all') {
     const run = await runOne(paths, meta, planFor(faultName, paths, meta, mode, cli.options.node), progress);
     process.stdout.write(run.summary);

@@ -5,6 +5,7 @@ import { createProgress, formatSeconds } from '../../util/progress.js';
 import type { CommandLine } from '../command-line.js';
 import { labSpecOf } from '../lab-spec.js';
 import { announcedProvider } from '../provider.js';
+import { providerFor } from '../../provider/registry.js';
 
 export async function up(cli: CommandLine): Promise<number> {
   const progress = createProgress();
@@ -22,7 +23,11 @@ export async function up(cli: CommandLine): Promise<number> {
   };
   process.once('SIGINT', onInterrupt);
   process.once('SIGTERM', onInterrupt);
-  const result = await upLab(labSpec, progress, chosen);
+  const priority = cli.options.background ? 'background' : 'foreground';
+  const result = await upLab(labSpec, progress, chosen, { priority });
+  // Also a lab that was up already: lab:up leaves it at the weight asked for.
+  const weighed = providerFor(chosen).setCpuPriority(paths, priority);
+  if (cli.options.background) progress.info(weighed ? 'at background CPU priority: it takes the CPU time other work leaves; its failover or connections run raises it' : 'not at background CPU priority: this lab has no cgroup to weigh (it needs root, and uml or libvirt)');
   const urls = vipAddresses(labSpec).map((vip) => `http://${vip}:${labSpec.service.port}/`);
   progress.info(`lab ${labSpec.name} is ${result.created ? 'up' : 'still up'} after ${formatSeconds(Date.now() - started)}: ${urls.join(', ')} inside the lab`);
   progress.info('next: npm run lab:status, npm run lab:ssh -- balancer1, npm test');

@@ -6,9 +6,11 @@ import type { CpuPriority } from '../provider/provider.js';
 import { isRoot } from '../util/paths.js';
 
 /**
- * Caps the CPU of one lab's sandbox, so a busy or forking node (a student's script runs as root
- * there) leaves other labs and the orchestrator their share. uml's mem= already caps each node's
- * memory. The strongest means the host allows is used:
+ * One lab's cgroups: every process of the lab runs in them (uml: the sandbox; libvirt: its daemon,
+ * VMs and vagrant), so its CPU weight can be lowered while another lab runs a scenario, and its CPU
+ * capped so a busy or forking node (a student's script runs as root there) leaves other labs and
+ * the orchestrator their share. uml's mem= already caps each node's memory. The strongest means the
+ * host allows is used:
  *   cgroup v2 cpu.max          root on a host whose /sys/fs/cgroup is cgroup v2 (not verified here)
  *   cgroup v1 cpu.cfs_quota_us root on a host with the v1 cpu controller (verified on Debian 12)
  *   nice 10 + ionice idle      anyone else: no cap, but the lab yields to everything else
@@ -18,7 +20,7 @@ export interface CpuLimit {
   kind: 'cgroup-v2' | 'cgroup-v1' | 'nice';
   /** For lab:up and lab:status, e.g. "1 CPU (cgroup v1 cpu.cfs_quota_us)". */
   description: string;
-  /** Run the sandbox's first process under this: it joins the cgroup (or lowers its priority) before anything else runs. */
+  /** Run the lab's first process under this: it joins the cgroup (or lowers its priority) before anything else runs. */
   commandPrefix: string[];
 }
 
@@ -63,7 +65,7 @@ export function labCpus(): number {
 }
 
 function joinCgroups(dirs: string[]): string[] {
-  // The shell moves itself into the cgroups, then becomes the sandbox: no process of the lab runs outside them.
+  // The shell moves itself into the cgroups, then becomes the lab's process: none of it runs outside them.
   const procs = dirs.map((dir) => path.join(dir, 'cgroup.procs')).join(':');
   return ['sh', '-c', 'IFS=:; for f in $0; do echo $$ > "$f" || exit 1; done; unset IFS; exec "$@"', procs];
 }
@@ -110,7 +112,7 @@ export function cpuPriorityAvailable(): boolean {
   return v2Usable() || v1Usable();
 }
 
-/** Makes the lab's cgroup (or settles for nice) and says how to start the sandbox in it. */
+/** Makes the lab's cgroup (or settles for nice) and says how to start the lab's first process in it. */
 export function applyCpuLimit(lab: string, priority: CpuPriority = 'foreground'): CpuLimit {
   const cpus = labCpus();
   try {
@@ -144,6 +146,12 @@ export function applyCpuLimit(lab: string, priority: CpuPriority = 'foreground')
     throw new LabError('CPU_LIMIT_FAILED', `cannot cap the CPU of lab ${lab} in ${cgroupRoot}`, { cause, hint: 'FAILOVER_LAB_CPUS sets the cap; see the cause for what the cgroup file system refused' });
   }
   return { kind: 'nice', description: 'not capped (no cgroup this user may write): nice 10, ionice idle', commandPrefix: ['nice', '-n', '10', 'ionice', '-c', '3'] };
+}
+
+/** A prefix that runs a command in the lab's cgroups as they are (none: an empty prefix), e.g. a tool that drives the lab. */
+export function inLabCgroups(lab: string): string[] {
+  const dirs = labCgroups(lab);
+  return dirs.length > 0 ? joinCgroups(dirs) : [];
 }
 
 /** The lab's cgroup directories that exist now (for lab:down and tests). */
