@@ -21,6 +21,8 @@ export interface LoadRequest {
 
 /** One JSON line per record on the worker's stdout. */
 export type LoadRecord =
+  /** autocannon is about to send: the load's real start (a worker took 3.5 s to get there once, in CI-like runs). */
+  | { type: 'started'; t: number }
   | { type: 'response'; t: number; connection: number; status: number; latencyMs: number; backend: string; vip?: string }
   | { type: 'failed'; t: number; connection: number; error: string; vip?: string }
   | { type: 'summary'; summary: LoadSummary };

@@ -11,6 +11,8 @@ import type { LoadRecord, LoadRequest } from './protocol.js';
 const worker = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.js');
 
 export interface RunningLoad {
+  /** Resolves when the worker starts sending, with that instant: a scenario's times count from there, not from the spawn. */
+  started: Promise<number>;
   /** Resolves when the load has run its duration, with autocannon's summary and our counts. */
   finished: Promise<LoadSummary>;
   /** Ends the load now, as if its duration were up: finished resolves with what ran until then. */
@@ -32,10 +34,14 @@ export function startLoad(paths: LabPaths, meta: LabMeta, request: LoadRequest, 
   const { command, args } = workerCommand(paths, meta, request);
   const stopping = new AbortController();
   const control: WorkerControl = { finishRequested: false };
-  const finished = runWorker(command, args, onEvent, stopping.signal, control);
+  let markStarted: (t: number) => void = () => undefined;
+  const started = new Promise<number>((resolve) => (markStarted = resolve));
+  const finished = runWorker(command, args, onEvent, stopping.signal, control, markStarted);
   // The scenario awaits this only after the fault; until then a failure must not count as unhandled.
   finished.catch(() => undefined);
   return {
+    // A worker that ends without starting rejects as finished does.
+    started: Promise.race([started, finished.then(() => Promise.reject(new LabError('LOAD_FAILED', 'the load generator ended before it started sending')))]),
     finished,
     finish: () => {
       control.finishRequested = true;
@@ -52,7 +58,7 @@ interface WorkerControl {
 }
 
 /** Streams the worker's records as they come; execa ends the worker with this process (a Ctrl-C mid-scenario). */
-async function runWorker(command: string, args: string[], onEvent: (event: TimelineEvent) => void, stop: AbortSignal, control: WorkerControl): Promise<LoadSummary> {
+async function runWorker(command: string, args: string[], onEvent: (event: TimelineEvent) => void, stop: AbortSignal, control: WorkerControl, onStarted: (t: number) => void): Promise<LoadSummary> {
   const { execa } = await import('execa');
   const subprocess = execa(command, args, { stdin: 'pipe', buffer: { stdout: false, stderr: true }, reject: false, cancelSignal: stop });
   // A worker that has ended closes its stdin: a late finish must not fail on the closed pipe.
@@ -62,7 +68,9 @@ async function runWorker(command: string, args: string[], onEvent: (event: Timel
   let summary: LoadSummary | undefined;
   createInterface({ input: subprocess.stdout }).on('line', (line) => {
     const record = JSON.parse(line) as LoadRecord;
-    if (record.type === 'response') {
+    if (record.type === 'started') {
+      onStarted(record.t);
+    } else if (record.type === 'response') {
       onEvent({ t: record.t, kind: 'response', backend: record.backend, status: record.status, latencyMs: record.latencyMs, connection: record.connection, ...(record.vip ? { vip: record.vip } : {}) });
     } else if (record.type === 'failed') {
       onEvent({ t: record.t, kind: 'request-failed', error: record.error, connection: record.connection, ...(record.vip ? { vip: record.vip } : {}) });

@@ -93,6 +93,7 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 let nextConnection = 0;
 const startedAt = Date.now();
+emit({ type: 'started', t: startedAt });
 let endedEarly = false;
 let done = false;
 const instance = autocannon(

@@ -70,6 +70,8 @@ const rebootSshTimeoutMs = 90_000;
 const shellPatienceMs = 5_000;
 /** The load generator's own end after its duration: the last requests' timeout, and a margin. */
 const loadEndMarginMs = 30_000;
+/** A load worker (node and autocannon, in the lab's namespace) starts in 0.2-0.7 s here; 3.5 s seen once. */
+const loadStartTimeoutMs = 30_000;
 
 /**
  * The VRRP parameters a run is judged by: the seed's one instance, or, with several instances, the
@@ -313,10 +315,15 @@ export async function runScenario(paths: LabPaths, meta: LabMeta, plan: Scenario
     const onFaultNode = { paths, meta, node: fault.node };
     const loadEnd = plan.loadAfterFailbackSeconds === undefined ? '' : `, ending ${plan.loadAfterFailbackSeconds} s after the failback`;
     load = await progress.step(`load for ${plan.durationSeconds} s (${plan.mode}); ${fault.describe()} at ${plan.faultAt} s, reverted at ${plan.revertAt} s${loadEnd}`, async () => {
-      const loadStart = Date.now();
-      record({ t: loadStart, kind: 'phase', name: 'load-start' });
       const request = { host: spec.vip.address, ...(several ? { hosts: vips } : {}), port: spec.service.port, mode: plan.mode, connections, rate: plan.rate, durationSeconds: plan.durationSeconds, timeoutSeconds: 10 };
       const running = startLoad(paths, meta, request, record);
+      // The plan's times count from the first request, not from the worker's spawn: a worker once
+      // took 3.5 s to start, and the IPVS snapshot before the fault then held no request at all.
+      const loadStart = await boundedStep(running.started, loadStartTimeoutMs, 'the load generator\'s start').catch((error: unknown) => {
+        running.stop();
+        throw error;
+      });
+      record({ t: loadStart, kind: 'phase', name: 'load-start' });
       // A fault is stamped when its command ran on the node (see measure() for how the two are used).
       const stamped = async (action: 'inject' | 'revert', apply: () => Promise<FaultTiming>) => {
         const issuedAt = Date.now();

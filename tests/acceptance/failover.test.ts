@@ -49,6 +49,10 @@ describe('failover of the seed lab under load (acceptance)', function () {
     expect(run.scenario).to.equal(seedScenario.name);
     expect(run.measures.failoverSeconds).to.be.within(2.3, 4.31); // 2.8–3.8 s by VRRP, less GARP/monitor jitter
     expect(run.load.answered).to.be.greaterThan(1000);
+    // The load starts when the worker starts sending (its spawn took up to 3.5 s): no answer before it, the first soon after.
+    const loadStart = run.events.find((event) => event.kind === 'phase' && event.name === 'load-start')?.t ?? Infinity;
+    const firstAnswer = Math.min(...run.events.filter((event) => event.kind === 'response').map((event) => event.t));
+    expect(firstAnswer - loadStart, 'ms from load-start to the first answer').to.be.within(0, 2_000);
     // The seed's evidence: balancer2's counters, zero before the fault, show the load after it.
     const stats = run.ipvsText.balancer2;
     expect(stats?.before).to.match(/TCP\s+172\.28\.128\.200:80\s+0\s+0\s+0\s+0\s+0/);
