@@ -17,7 +17,7 @@ import { earlyLab, upEarly } from './early-labs.js';
 const lab = 'libvirt-acc';
 // Brought up from the suite's start at background CPU priority: the emulated boot takes the CPU
 // the scenarios before this file leave idle (their VRRP timing is wall-clock, not CPU, bound).
-upEarly(lab, ['--provider', 'vagrant'], { start: 'with-suite', timeoutMs: 1_800_000 });
+upEarly(lab, ['--provider', 'vagrant'], 1_800_000);
 
 describe('vagrant on libvirt: the seed lab booted by real Vagrant and qemu (acceptance)', function () {
   this.timeout(900_000);
