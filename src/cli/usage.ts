@@ -4,9 +4,9 @@ commands:
   up                      bring the lab up (uml: builds the node image once; vagrant: vagrant up on
                           VirtualBox, or on libvirt where VirtualBox is missing: builds its box once),
                           provision it, wait for the VIP
-    --background          at the lowest CPU weight (root, uml or libvirt: the lab's cgroup), to come
-                          up beside another lab's scenario without slowing it; its own failover or
-                          connections run raises it
+    --background          at background CPU priority (root, uml or libvirt: the lab's cgroup, idle
+                          or at the lowest weight), to come up beside another lab's scenario without
+                          slowing it; its own failover or connections run raises it
   down                    remove the lab: every process, VM, interface and file it made
   status                  table of nodes, keepalived state, VIP holder, IPVS service
   ssh NODE                interactive root shell on a node

@@ -21,7 +21,7 @@ export interface Admission {
  * The timing-critical part of grading, the failover scenario, runs in at most `slots` labs at once;
  * at most as many more labs come up meanwhile (at background CPU priority) and wait for their turn.
  * On 2 cores two labs at once misgraded (balancers starved into FAULT); a lab booting beside a
- * scenario at the lowest CPU weight takes only what the scenario leaves idle. A batch with more
+ * scenario at background CPU priority takes only what the scenario leaves idle. A batch with more
  * jobs than that holds the rest back before their labs start, so no submission's time limit runs
  * while it waits behind several others.
  */

@@ -93,18 +93,28 @@ const weights = { v1: { background: '2', foreground: '1024' }, v2: { background:
 /**
  * Sets the priority of a lab's cgroup; false where the lab has none (nice only: it then competes as
  * any process, and a caller wanting a background lab must not start one beside a scenario).
+ * Background is the lowest weight and, where the kernel has cpu.idle (Linux 5.15+), an idle group:
+ * its tasks then yield at once to any other that wakes (SCHED_IDLE), which a low weight alone does
+ * not promise (a uml boot beside the fault catalogue once coincided with a takeover before the fault).
  */
 export function setCpuPriority(lab: string, priority: CpuPriority): boolean {
-  const files = [
-    { file: path.join(v2Parent, lab, 'cpu.weight'), value: weights.v2[priority] },
-    { file: path.join(v1Parent, lab, 'cpu.shares'), value: weights.v1[priority] },
-  ].filter(({ file }) => existsSync(file));
+  const groups = [
+    { weightFile: path.join(v2Parent, lab, 'cpu.weight'), value: weights.v2[priority] },
+    { weightFile: path.join(v1Parent, lab, 'cpu.shares'), value: weights.v1[priority] },
+  ].filter(({ weightFile }) => existsSync(weightFile));
   try {
-    for (const { file, value } of files) writeFileSync(file, value);
+    for (const { weightFile, value } of groups) {
+      const idle = path.join(path.dirname(weightFile), 'cpu.idle');
+      const hasIdle = existsSync(idle);
+      // The kernel refuses a weight while the group is idle: leave idle first, enter it last.
+      if (hasIdle) writeFileSync(idle, '0');
+      writeFileSync(weightFile, value);
+      if (hasIdle && priority === 'background') writeFileSync(idle, '1');
+    }
   } catch (cause) {
     throw new LabError('CPU_LIMIT_FAILED', `cannot set the CPU priority of lab ${lab} in ${cgroupRoot}`, { cause, hint: 'see the cause for what the cgroup file system refused' });
   }
-  return files.length > 0;
+  return groups.length > 0;
 }
 
 /** Whether labs started now get a cgroup, so that setCpuPriority can work (root on cgroup v1 or v2 with cpu). */
@@ -125,7 +135,7 @@ export function applyCpuLimit(lab: string, priority: CpuPriority = 'foreground')
       const dir = path.join(v2Parent, lab);
       mkdirSync(dir, { recursive: true });
       writeFileSync(path.join(dir, 'cpu.max'), `max ${periodUs}`); // capped by enforceCpuLimit
-      writeFileSync(path.join(dir, 'cpu.weight'), weights.v2[priority]);
+      setCpuPriority(lab, priority);
       if (pids) writeFileSync(path.join(dir, 'pids.max'), String(labPidsMax));
       return { kind: 'cgroup-v2', description: `${cpus} CPU (cgroup v2 cpu.max)${pids ? `, ${labPidsMax} processes (pids.max)` : ''}`, commandPrefix: joinCgroups([dir]) };
     }
@@ -134,7 +144,7 @@ export function applyCpuLimit(lab: string, priority: CpuPriority = 'foreground')
       mkdirSync(dir, { recursive: true });
       writeFileSync(path.join(dir, 'cpu.cfs_period_us'), String(periodUs));
       writeFileSync(path.join(dir, 'cpu.cfs_quota_us'), '-1'); // capped by enforceCpuLimit
-      writeFileSync(path.join(dir, 'cpu.shares'), weights.v1[priority]);
+      setCpuPriority(lab, priority);
       const pids = v1PidsCgroup(lab);
       return {
         kind: 'cgroup-v1',

@@ -21,7 +21,7 @@ export interface RebootAllowance {
 }
 
 /**
- * A lab's CPU weight beside other labs: `background` (the lowest weight there is) for a lab that
+ * A lab's CPU weight beside other labs: `background` (an idle cgroup, or the lowest weight) for a lab that
  * comes up or waits while another runs a timing-critical scenario, `foreground` (the default)
  * otherwise. Any CPU cap holds for both.
  */

@@ -63,11 +63,21 @@ export function runCli(
   });
 }
 
-/** The CPU weight of the lab's cgroup (cgroup v1 cpu.shares or v2 cpu.weight); undefined without one. */
-export function labCpuWeight(lab: string): string | undefined {
+/**
+ * The CPU priority of the lab's cgroup as the kernel shows it: 'background' (cpu.idle 1 where the
+ * kernel has it, else the lowest weight), 'foreground' (not idle, the default weight), else what
+ * its files say; undefined without a CPU cgroup.
+ */
+export function labCpuPriority(lab: string): string | undefined {
   for (const dir of labCgroups(lab)) {
-    const file = ['cpu.shares', 'cpu.weight'].map((name) => path.join(dir, name)).find((candidate) => existsSync(candidate));
-    if (file) return readFileSync(file, 'utf8').trim();
+    const weightFile = ['cpu.shares', 'cpu.weight'].map((name) => path.join(dir, name)).find((candidate) => existsSync(candidate));
+    if (!weightFile) continue;
+    const weight = readFileSync(weightFile, 'utf8').trim();
+    const idleFile = path.join(dir, 'cpu.idle');
+    const idle = existsSync(idleFile) ? readFileSync(idleFile, 'utf8').trim() === '1' : undefined;
+    if (idle ?? ['2', '1'].includes(weight)) return 'background';
+    if (['1024', '100'].includes(weight)) return 'foreground';
+    return `weight ${weight}${idle === undefined ? '' : `, idle ${idle}`}`;
   }
   return undefined;
 }
