@@ -9,16 +9,16 @@ import { labVagrantEnvironment, vagrantStatus } from '../../src/vagrant/cli.js';
 import { hostNetworkSnapshot, labCpuPriority, leftovers, noStackTrace, processesInNamespace, processesMentioning, runCli, settledStatusTable } from './cli.js';
 import { earlyLab, upEarly } from './early-labs.js';
 
-/**
- * The students' path for real: Vagrant itself (vagrant-libvirt) boots the Vagrantfile's four VMs,
- * whole Debian kernels under qemu (software emulation here: this host's KVM runs no guest), in the
- * lab's own libvirt daemon and namespaces; the same provisioning and the same failover checks.
- */
 const lab = 'libvirt-acc';
 // Brought up from the suite's start at background CPU priority: the emulated boot takes the CPU
 // the scenarios before this file leave idle (their VRRP timing is wall-clock, not CPU, bound).
 upEarly(lab, ['--provider', 'vagrant'], 1_800_000);
 
+/**
+ * The students' path for real: Vagrant itself (vagrant-libvirt) boots the Vagrantfile's four VMs,
+ * whole Debian kernels under qemu (software emulation here: this host's KVM runs no guest), in the
+ * lab's own libvirt daemon and namespaces; the same provisioning and the same failover checks.
+ */
 describe('vagrant on libvirt: the seed lab booted by real Vagrant and qemu (acceptance)', function () {
   this.timeout(900_000);
   const paths = labPaths(lab);

@@ -17,7 +17,7 @@ async function ensureVagrant(): Promise<void> {
 
 // Root hook, loaded first (.mocharc "file"): the node image is built once, up front, so no single
 // acceptance test pays for it on a fresh machine, and a build failure shows as what it is. Then the
-// labs test files asked to have early start coming up in the background.
+// labs that test files asked for early (early-labs.ts) start coming up in the background.
 before(async function () {
   this.timeout(900_000);
   const image = await runCli(['image']);
