@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 /** How often a timed-out lab is removed again while the work that made it is still unwinding. */
 const SWEEP_MS = 2_000;
 /** Work that outlives its deadline by this much is left to itself (its lab is already gone). */
@@ -28,7 +30,7 @@ export async function withDeadline<T>(timeoutMs: number, work: (stillWanted: () 
   do {
     await remove().catch(() => undefined);
     if (settled) break;
-    await Promise.race([running.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, SWEEP_MS))]);
+    await Promise.race([running.catch(() => undefined), sleep(SWEEP_MS)]);
   } while (Date.now() < giveUpAt);
   await remove();
   return { done: false };

@@ -153,6 +153,7 @@ export function applyCpuLimit(lab: string, priority: CpuPriority = 'foreground')
       };
     }
   } catch (cause) {
+    if (cause instanceof LabError) throw cause; // setCpuPriority's own, which says what it was writing
     throw new LabError('CPU_LIMIT_FAILED', `cannot cap the CPU of lab ${lab} in ${cgroupRoot}`, { cause, hint: 'FAILOVER_LAB_CPUS sets the cap; see the cause for what the cgroup file system refused' });
   }
   return { kind: 'nice', description: 'not capped (no cgroup this user may write): nice 10, ionice idle', commandPrefix: ['nice', '-n', '10', 'ionice', '-c', '3'] };

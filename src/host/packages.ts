@@ -59,11 +59,13 @@ export async function ensureHostPackages(progress: Progress, options: { build: b
 /** Installs Debian packages with apt-get (root), updating the package lists first if that is what it takes. */
 export async function aptInstall(packages: string[], options: { noRecommends?: boolean } = {}): Promise<void> {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = ['install', '-y', '-q', ...(options.noRecommends ? ['--no-install-recommends'] : []), ...packages];
+  // Another install (a second lab:up, the host's own) holds dpkg's lock: wait for it instead of failing.
+  const waitForLock = ['-o', 'DPkg::Lock::Timeout=300'];
+  const install = [...waitForLock, 'install', '-y', '-q', ...(options.noRecommends ? ['--no-install-recommends'] : []), ...packages];
   let result = await run('apt-get', install, { env });
   if (result.code !== 0) {
     // A fresh machine may have no package lists yet.
-    await runChecked('apt-get', ['update', '-q'], { env });
+    await runChecked('apt-get', [...waitForLock, 'update', '-q'], { env });
     result = await run('apt-get', install, { env });
   }
   if (result.code !== 0) {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { LabError } from '../errors.js';
 import type { CommandRunner } from '../ssh/command-runner.js';
 import { balancers, vrrpInstances, type LabSpec, type VrrpInstance } from '../spec/types.js';
@@ -103,6 +104,6 @@ export async function waitForConvergence<R extends CommandRunner>(spec: LabSpec,
         hint: 'look at keepalived on the balancers: npm run lab:exec -- balancer1 journalctl -u keepalived',
       });
     }
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
   }
 }

@@ -1,5 +1,6 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { LabError } from '../errors.js';
 import { renderAllNodeFiles } from '../render/bundle.js';
 import type { LabSpec } from '../spec/types.js';
@@ -134,7 +135,7 @@ async function waitForVip(paths: LabPaths, meta: LabMeta, spec: LabSpec, timeout
           hint: 'check keepalived on the balancers: npm run lab:status, then npm run lab:exec -- balancer1 journalctl -u keepalived',
         });
       }
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await sleep(200);
     }
   }
 }

@@ -3,6 +3,7 @@ import { appendFileSync, closeSync, cpSync, existsSync, mkdirSync, openSync, rea
 import type net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { LabError } from '../errors.js';
 import { findProcesses, ownPidNamespace, pidNamespaceOf, processAlive, processesInNamespaces } from '../util/procfs.js';
 import { sandboxConnection } from '../lab/sandbox-connection.js';
@@ -76,7 +77,7 @@ export async function startLibvirtDaemon(plan: LibvirtPlan, commandPrefix: strin
         hint: `read ${logFile} and ${path.join(plan.dir, 'libvirtd.log')}; npm run lab:doctor -- --provider vagrant checks libvirt`,
       });
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
   }
 }
 
@@ -98,7 +99,7 @@ export async function stopLibvirtDaemon(plan: LibvirtPlan, timeoutMs = 30_000): 
   const deadline = Date.now() + timeoutMs;
   while (holderProcesses(plan).length > 0 || processesInNamespaces(namespaces).length > 0) {
     if (Date.now() > deadline) throw new LabError('SANDBOX_STUCK', `the libvirt holder of lab ${plan.lab} did not exit within ${timeoutMs / 1000} s`, { hint: `find it with: pgrep -af ${plan.dir}` });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   return pids.length;
 }

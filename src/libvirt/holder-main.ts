@@ -9,6 +9,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { relayConnection, serveControlSocket } from '../uml/control-socket.js';
 import type { LibvirtPlan } from './plan.js';
 
@@ -26,7 +27,7 @@ async function waitFor(what: string, ready: () => boolean, timeoutMs: number): P
   const deadline = Date.now() + timeoutMs;
   while (!ready()) {
     if (Date.now() > deadline) throw new Error(`${what} did not appear within ${timeoutMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
 }
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ensureLibvirtBox } from '../box/libvirt-box.js';
-import { applyCpuLimit } from '../host/cpu-limit.js';
+import { applyCpuLimit, inLabCgroups } from '../host/cpu-limit.js';
 import type { LabPaths } from '../lab/state.js';
 import type { CpuPriority } from '../provider/provider.js';
 import type { LabSpec } from '../spec/types.js';
@@ -27,8 +27,9 @@ export async function prepareLibvirtLab(spec: LabSpec, paths: LabPaths, progress
   writeLibvirtEngine(paths, engine);
   placeBoxInPool(box, engine.plan.images);
   // Weighed, not capped: these are the user's own VMs (no submission's code runs on libvirt labs).
-  const cgroup = applyCpuLimit(lab, priority);
-  const inCgroup = cgroup.kind === 'nice' ? [] : cgroup.commandPrefix;
+  // Its cgroup only: where there is none (nice), libvirt's VMs run as any process.
+  applyCpuLimit(lab, priority);
+  const inCgroup = inLabCgroups(lab);
   const weighed = priority === 'background' && inCgroup.length > 0 ? ', at background CPU priority' : '';
   await progress.step(`starting the lab's libvirt daemon (${engine.driver === 'kvm' ? 'KVM' : "qemu's software emulation"}${weighed})`, () => startLibvirtDaemon(engine.plan, inCgroup));
   return engine;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { LabError } from '../errors.js';
 import { clientSocket, closeAll, openShell, type Closable } from '../lab/access.js';
 import { scenarioConvergenceTimeoutMs, waitForConvergence } from '../lab/convergence.js';
@@ -10,7 +11,6 @@ import type { Progress } from '../util/progress.js';
 import { sleepUntil } from '../util/sleep-until.js';
 import type { ConnectionsPlan, ConnectionsResult, ConnectionsSample } from './connections-plan.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 const listingSeparator = '=== connection entries ===';
 
 /**

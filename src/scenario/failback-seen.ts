@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { TimelineEvent } from './timeline.js';
 
 const pollMs = 250;
@@ -22,6 +23,6 @@ export async function failbackSeen(events: readonly TimelineEvent[], roles: { ma
     }
     if (taken !== undefined && (backupLast === undefined || backupLast.action === 'removed')) return taken;
     if (Date.now() >= until) return undefined;
-    await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, Math.max(0, until - Date.now()))));
+    await sleep(Math.min(pollMs, Math.max(0, until - Date.now())));
   }
 }

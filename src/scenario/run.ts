@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { detectionMarginSeconds, masterDownInterval } from '../checks/vrrp-timing.js';
 import { LabError } from '../errors.js';
 import { closeAll, connectNode, openShell, sshTarget, type Closable } from '../lab/access.js';
@@ -61,7 +62,6 @@ export const seedScenario: ScenarioPlan = {
 
 /** IPVS counts in its 2-second estimator: a snapshot this long after an instant includes it. */
 const ipvsSettleMs = 2_500;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 /** A revert takes 0.2-0.5 s; a fault's command was seen to take 1.7 s on a busy uml node. */
 const revertPatienceMs = 3_000;
 /** How long a node booted again by a fault may take to answer SSH (the labs' boot deadline, twice). */

@@ -1,4 +1,5 @@
 import type { Duplex } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import ssh2 from 'ssh2';
 import { LabError } from '../errors.js';
 import { checkedResult, type CommandRunner, type ExecOptions, type ExecResult } from './command-runner.js';
@@ -72,7 +73,7 @@ export class Communicator implements CommandRunner {
         // control socket refused: removed under a grader's deadline, or crashed).
         if (error instanceof LabError && (error.code === 'HOST_KEY_MISMATCH' || error.code === 'SANDBOX_UNREACHABLE')) throw error;
         lastError = error;
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await sleep(200);
       }
     }
     const detail = explain();

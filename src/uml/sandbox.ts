@@ -3,6 +3,7 @@ import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, mkdirSync, o
 import type net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { LabError } from '../errors.js';
 import type { LabPaths } from '../lab/state.js';
 import type { CpuLimit } from '../host/cpu-limit.js';
@@ -160,7 +161,7 @@ export async function stopSandbox(paths: LabPaths, timeoutMs = 10_000): Promise<
         hint: `look at them with: ps -fp ${[...alive, ...lingering].join(',')}`,
       });
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
 }
 
@@ -233,7 +234,7 @@ export async function killSandboxNode(paths: LabPaths, umid: string, node: strin
       }
     }
     if (Date.now() > deadline) throw new LabError('SANDBOX_STUCK', `the VM of ${node} would not end`, { hint: `look at it with: ps -fp ${left.join(',')}` });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
 }
 
@@ -294,7 +295,7 @@ export async function waitForSandbox(paths: LabPaths, timeoutMs = 15_000): Promi
           hint: `read ${paths.holderLog}; if unshare failed, unprivileged user namespaces may be off on this host (run the lab as root)`,
         });
       }
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
     }
   }
 }

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 /**
  * Resolves once Date.now() has reached `instant`. A plain setTimeout(target - Date.now()) can wake
  * a millisecond early by the wall clock (libuv times against its cached monotonic loop clock):
@@ -5,6 +7,6 @@
  */
 export async function sleepUntil(instant: number): Promise<void> {
   for (let left = instant - Date.now(); left > 0; left = instant - Date.now()) {
-    await new Promise((resolve) => setTimeout(resolve, left));
+    await sleep(left);
   }
 }

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { LabError } from '../errors.js';
 import { findProcesses, processAlive } from '../util/procfs.js';
 
@@ -41,14 +42,14 @@ export async function stopStrayVagrant(dotfilePath: string, graceMs = 30_000): P
   while (strayVagrantProcesses(dotfilePath).some(processAlive)) {
     if (Date.now() > deadline) {
       for (const pid of strayVagrantProcesses(dotfilePath)) signal(pid, 'SIGKILL');
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await sleep(500);
       const left = strayVagrantProcesses(dotfilePath).filter(processAlive);
       if (left.length > 0) {
         throw new LabError('VAGRANT_STUCK', `vagrant processes of the lab would not exit: ${left.join(', ')}`, { hint: `look at them with: ps -fp ${left.join(',')}` });
       }
       break;
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   return pids.length;
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { downLab } from '../../lab/down.js';
 import { silentProgress } from '../../util/progress.js';
 
@@ -58,7 +59,7 @@ export class BatchLabs {
   private async removeAll(labs: string[]): Promise<void> {
     for (const pass of [1, 2]) {
       await Promise.allSettled([...new Set([...labs, ...this.running])].map((lab) => downLab(lab, silentProgress)));
-      if (pass === 1) await new Promise((resolve) => setTimeout(resolve, 500));
+      if (pass === 1) await sleep(500);
     }
   }
 }
