@@ -39,7 +39,7 @@ commands:
     --lang en|ru          language of the feedback (default en)
     --rubric FILE         points and pass rule (default grading/homework-3.8.yaml)
     --jobs N              labs at once (default: from cores and free memory: per two cores one in
-                          its scenario, and one coming up beside it at background CPU priority)
+                          its scenario, and two coming up beside it at background CPU priority)
     --shard I/N           grade only shard I of N (stable: by a hash of each submission's name)
     --timeout S           wall-clock limit per submission, its wait for a scenario turn included,
                           seconds (default 300)

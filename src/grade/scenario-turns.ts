@@ -19,7 +19,7 @@ export interface Admission {
 
 /**
  * The timing-critical part of grading, the failover scenario, runs in at most `slots` labs at once;
- * at most as many more labs come up meanwhile (at background CPU priority) and wait for their turn.
+ * at most `waiting` more labs come up meanwhile (at background CPU priority) and wait for their turn.
  * On 2 cores two labs at once misgraded (balancers starved into FAULT); a lab booting beside a
  * scenario at background CPU priority takes only what the scenario leaves idle. A batch with more
  * jobs than that holds the rest back before their labs start, so no submission's time limit runs
@@ -33,17 +33,20 @@ export class ScenarioTurns {
    * @param slots scenarios at once
    * @param background whether labs come up at background CPU priority (more labs at once than
    *   slots, where the host can weigh them: LabProvider.cpuPriorityAvailable)
+   * @param waiting labs that may come up or wait for a turn at once (default: one per slot)
    */
   constructor(
     readonly slots: number,
     readonly background: boolean,
+    readonly waiting: number = slots,
   ) {
     if (!Number.isInteger(slots) || slots < 1) throw new Error(`ScenarioTurns: ${slots} is not a number of slots`);
+    if (!Number.isInteger(waiting) || waiting < 1) throw new Error(`ScenarioTurns: ${waiting} is not a number of waiting labs`);
     this.scenarios = new Gate(slots);
-    this.arrivals = new Gate(slots);
+    this.arrivals = new Gate(waiting);
   }
 
-  /** Waits until a lab may start (at most `slots` come up or wait at once); before the submission's time limit starts. */
+  /** Waits until a lab may start (at most `waiting` come up or wait at once); before the submission's time limit starts. */
   async admit(): Promise<Admission> {
     await this.arrivals.acquire();
     let held = true;

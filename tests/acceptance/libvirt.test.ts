@@ -11,7 +11,8 @@ import { earlyLab, upEarly } from './early-labs.js';
 
 const lab = 'libvirt-acc';
 // Brought up from the suite's start at background CPU priority: the emulated boot takes the CPU
-// the scenarios before this file leave idle (their VRRP timing is wall-clock, not CPU, bound).
+// the scenarios before this file leave idle (their VRRP timing is wall-clock, not CPU, bound). The
+// file runs right after the fault catalogue (.mocharc.cjs), when the lab is up.
 upEarly(lab, ['--provider', 'vagrant'], 1_800_000);
 
 /**

@@ -57,14 +57,14 @@ describe('grade output: batches', () => {
     expect(await runBatch([], 4, async () => 1)).to.deep.equal([]);
   });
 
-  it('defaultJobs: a lab per scenario slot (two cores each), one more per slot where labs can be weighed (cgroups), bounded by free memory (4 × 260 MB a lab), at least 1', () => {
+  it('defaultJobs: a lab per scenario slot (two cores each), two more per slot where labs can be weighed (cgroups), bounded by free memory (4 × 260 MB a lab), at least 1', () => {
     expect(scenarioSlots(8)).to.equal(4);
     expect(scenarioSlots(1)).to.equal(1);
     expect(defaultJobs({ cores: 8, freeBytes: 3 * LAB_MEMORY_BYTES + 1, weighsLabs: true })).to.equal(3);
     expect(defaultJobs({ cores: 8, freeBytes: 64 * LAB_MEMORY_BYTES, weighsLabs: false })).to.equal(4);
-    expect(defaultJobs({ cores: 8, freeBytes: 64 * LAB_MEMORY_BYTES, weighsLabs: true })).to.equal(8);
+    expect(defaultJobs({ cores: 8, freeBytes: 64 * LAB_MEMORY_BYTES, weighsLabs: true })).to.equal(12);
     expect(defaultJobs({ cores: 2, freeBytes: 64 * LAB_MEMORY_BYTES, weighsLabs: false })).to.equal(1);
-    expect(defaultJobs({ cores: 2, freeBytes: 64 * LAB_MEMORY_BYTES, weighsLabs: true })).to.equal(2);
+    expect(defaultJobs({ cores: 2, freeBytes: 64 * LAB_MEMORY_BYTES, weighsLabs: true })).to.equal(3);
     expect(defaultJobs({ cores: 1, freeBytes: 0, weighsLabs: true })).to.equal(1);
   });
 });

@@ -84,4 +84,31 @@ describe('grader: scenario turns (labs come up beside a scenario, their own wait
     // b comes up while a runs its scenario; c only once b has its turn, not while b waits for it.
     expect(events).to.deep.equal(['a up', 'a scenario', 'b up', 'b scenario', 'c up', 'c scenario']);
   });
+
+  it('admits `waiting` labs to come up beside a scenario: one failing on its way up does not keep the next from coming up', async () => {
+    const turns = new ScenarioTurns(1, true, 2);
+    const events: string[] = [];
+    const lab = async (name: string, upMs: number, fails = false) => {
+      const admission = await turns.admit();
+      try {
+        events.push(`${name} up`);
+        await sleep(upMs);
+        if (fails) throw new Error(`${name} never settled`);
+        await admission.takeTurn(always, async () => {
+          events.push(`${name} scenario`);
+          await sleep(60);
+        });
+      } catch {
+        events.push(`${name} failed`);
+      } finally {
+        admission.release();
+      }
+    };
+    await Promise.all([lab('a', 10), lab('b', 100, true), lab('c', 20), lab('d', 10)]);
+    // a and b come up at once, c as soon as a has its turn; c's turn comes while b is still failing (with one waiting place c would boot only after b failed); d comes up once b gave its place back.
+    expect(events.slice(0, 4)).to.deep.equal(['a up', 'b up', 'a scenario', 'c up']);
+    expect(events.indexOf('c scenario')).to.be.below(events.indexOf('b failed'));
+    expect(events.indexOf('d up')).to.be.above(events.indexOf('c scenario'));
+    expect(events).to.include('d scenario');
+  });
 });

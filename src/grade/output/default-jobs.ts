@@ -14,12 +14,20 @@ export function scenarioSlots(cores: number = os.availableParallelism()): number
 }
 
 /**
+ * Labs per scenario slot that come up at background priority while the slot's scenario runs and
+ * wait for their turn (ScenarioTurns). Two, not one: a lab that fails slowly on its way up (VRRP
+ * that never settles: 20 s more) held the only place, and the slot then stood idle until the next
+ * lab had booted (39 s of a 7:43 corpus batch here).
+ */
+export const WAITING_PER_SLOT = 2;
+
+/**
  * How many labs to run at once: one per scenario slot, and where the host can weigh labs' CPU
- * (cgroups: LabProvider.cpuPriorityAvailable) one more per slot, coming up at background priority
- * while the slot's scenario runs (ScenarioTurns); never more than free memory holds, at least 1.
+ * (cgroups: LabProvider.cpuPriorityAvailable) WAITING_PER_SLOT more; never more than free memory
+ * holds, at least 1.
  */
 export function defaultJobs(host: { cores: number; freeBytes: number; weighsLabs: boolean }): number {
-  const byCores = scenarioSlots(host.cores) * (host.weighsLabs ? 2 : 1);
+  const byCores = scenarioSlots(host.cores) * (host.weighsLabs ? 1 + WAITING_PER_SLOT : 1);
   const byMemory = Math.floor(host.freeBytes / LAB_MEMORY_BYTES);
   return Math.max(1, Math.min(byCores, byMemory));
 }
