@@ -2,10 +2,16 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { labCgroups } from '../../src/host/cpu-limit.js';
+import { cpuPriorityAvailable, labCgroups } from '../../src/host/cpu-limit.js';
+import { withShells } from '../../src/lab/access.js';
+import { scenarioConvergenceTimeoutMs, waitForConvergence } from '../../src/lab/convergence.js';
+import { labPaths, requireLabMeta } from '../../src/lab/state.js';
+import { providerFor } from '../../src/provider/registry.js';
+import { balancers } from '../../src/spec/types.js';
 import { labStateRoot } from '../../src/util/paths.js';
 import { ownPidNamespace, pidNamespaceOf, processesInNamespaces } from '../../src/util/procfs.js';
 import { repoRoot } from '../helpers.js';
+import { earlyLab, upWithDescribeBefore } from './early-labs.js';
 
 export const cliPath = path.join(repoRoot, 'dist', 'src', 'cli', 'main.js');
 
@@ -150,17 +156,22 @@ export function noStackTrace(text: string): boolean {
 }
 
 /**
- * Gives a describe block its own lab: brought up (from nothing) before its tests, removed after.
- * Not in the background beside the describe before it (early-labs.ts): with a uml lab booting so
- * beside the fault catalogue (and the libvirt lab's boot), keepalived-stop's backup once took over
- * 0.3 s before the fault.
+ * Gives a describe block (its `this`) its own lab, from nothing, removed after its tests. It comes
+ * up in the background while the describe before it runs (early-labs.ts), and is in the foreground,
+ * with VRRP settled, for its tests.
  */
-export function useLab(lab: string, upArgs: string[] = []): void {
+export function useLab(suite: Mocha.Suite, lab: string, upArgs: string[] = []): void {
+  upWithDescribeBefore(suite, lab, upArgs, 600_000);
   before(async function () {
-    this.timeout(300_000);
-    await runCli(['down', '--name', lab]);
-    const up = await runCli(['up', ...upArgs, '--name', lab]);
+    this.timeout(600_000);
+    const { up } = await earlyLab(lab);
     expect(up.code, up.stderr).to.equal(0);
+    // Tests run scenarios in-process too (runFailover), not only through lab:failover, which raises the lab itself.
+    const paths = labPaths(lab);
+    expect(providerFor('uml').setCpuPriority(paths, 'foreground') || !cpuPriorityAvailable()).to.equal(true);
+    // While idle in the background a busy host may have kept its adverts back: tests start on a settled lab.
+    const meta = requireLabMeta(paths, lab);
+    await withShells(paths, meta, balancers(meta.spec).map((node) => node.name), (shells, fresh) => waitForConvergence(meta.spec, shells, scenarioConvergenceTimeoutMs, fresh));
   });
   after(async function () {
     this.timeout(60_000);

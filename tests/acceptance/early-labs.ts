@@ -1,13 +1,19 @@
 import { hostNetworkSnapshot, runCli, type CliResult } from './cli.js';
 
 /**
- * Labs that a test file brings up long before its turn: `lab:up --background` from the root hook,
- * so their boot (the libvirt lab's four emulated VMs: ~4 min of both cores) takes only the CPU time
- * the tests before them leave (a scenario's VRRP timing is wall-clock bound: the host is idle for
- * much of it). A file asks at load time (upEarly); its test awaits the result (earlyLab).
+ * Labs brought up before their tests' turn, with `lab:up --background`: their boot takes only the
+ * CPU time the tests running meanwhile leave (a scenario's VRRP timing is wall-clock bound, and the
+ * background is an idle cgroup: its tasks yield at once to the scenario's). Test files ask at load
+ * time, and a test awaits the result (earlyLab).
+ *   - 'with-suite' (upEarly): from the root hook on; the libvirt lab, ~4 min of both cores emulated.
+ *   - 'with-describe-before' (upWithDescribeBefore): while the describe loaded just before the
+ *     asking one runs, not earlier: an idle lab still costs some CPU, and its turn is near.
  */
+type Start = 'with-suite' | 'with-describe-before';
+
 interface EarlyLab {
   args: string[];
+  start: Start;
   timeoutMs: number;
   started?: { hostNetworkBefore: string; up: Promise<CliResult> };
   taken: boolean;
@@ -15,9 +21,28 @@ interface EarlyLab {
 
 const early = new Map<string, EarlyLab>();
 
-/** At a test file's load: lab:up ARGS for lab NAME, fresh (what an earlier run left is removed first), at background CPU priority. */
+function ask(lab: string, args: string[], start: Start, timeoutMs: number): void {
+  early.set(lab, { args: ['up', '--name', lab, '--background', ...args], start, timeoutMs, taken: false });
+}
+
+/** At a test file's load: lab:up ARGS for lab NAME from the suite's start, fresh (what an earlier run left is removed first), at background CPU priority. */
 export function upEarly(lab: string, args: string[], timeoutMs: number): void {
-  early.set(lab, { args: ['up', '--name', lab, '--background', ...args], timeoutMs, taken: false });
+  ask(lab, args, 'with-suite', timeoutMs);
+}
+
+/**
+ * In a describe's body (its `this`): the same, started by a `before` hook added to the describe
+ * mocha loaded just before it (its own hooks run first). Where that one does not run (a --grep),
+ * earlyLab starts the lab itself.
+ */
+export function upWithDescribeBefore(suite: Mocha.Suite, lab: string, args: string[], timeoutMs: number): void {
+  ask(lab, args, 'with-describe-before', timeoutMs);
+  const siblings = suite.parent?.suites ?? [];
+  const previous = siblings[siblings.indexOf(suite) - 1];
+  previous?.beforeAll(`lab ${lab} comes up in the background for the describe after this one`, () => {
+    const wanted = early.get(lab);
+    if (wanted && !wanted.started) startUp(lab, wanted);
+  });
 }
 
 function startUp(lab: string, wanted: EarlyLab): NonNullable<EarlyLab['started']> {
@@ -27,15 +52,15 @@ function startUp(lab: string, wanted: EarlyLab): NonNullable<EarlyLab['started']
   return wanted.started;
 }
 
-/** Root hook: every lab asked for starts coming up now. */
+/** Root hook: the labs that start with the suite start coming up now. */
 export function startEarlyLabs(): void {
-  for (const [lab, wanted] of early) if (!wanted.started) startUp(lab, wanted);
+  for (const [lab, wanted] of early) if (wanted.start === 'with-suite' && !wanted.started) startUp(lab, wanted);
 }
 
 /** The early lab's lab:up as it ended, and the host's network as it was before it started. */
 export async function earlyLab(lab: string): Promise<{ hostNetworkBefore: string; up: CliResult }> {
   const wanted = early.get(lab);
-  if (!wanted) throw new Error(`no early lab ${lab}: its test file calls upEarly at load`);
+  if (!wanted) throw new Error(`no early lab ${lab}: its test file asks at load (upEarly, upWithDescribeBefore)`);
   wanted.taken = true;
   const started = wanted.started ?? startUp(lab, wanted);
   return { hostNetworkBefore: started.hostNetworkBefore, up: await started.up };

@@ -35,7 +35,7 @@ describe('failover of the seed lab under load (acceptance)', function () {
   this.timeout(180_000);
   const lab = 'failover';
   const paths = labPaths(lab);
-  useLab(lab);
+  useLab(this, lab);
 
   it('npm run lab:failover, a new connection per request: balancer2 takes over within the VRRP bound, the load stays balanced, balancer1 preempts back; the verdict printed, exit 0', async () => {
     const cli = await runCli(['failover', '--name', lab]);
@@ -159,7 +159,7 @@ describe('failover with nopreempt in the spec (acceptance)', function () {
   this.timeout(180_000);
   const lab = 'nopreempt';
   const paths = labPaths(lab);
-  useLab(lab, ['--spec', tempFile('nopreempt.yaml', seedText().replace('preempt: true', 'preempt: false'))]);
+  useLab(this, lab, ['--spec', tempFile('nopreempt.yaml', seedText().replace('preempt: true', 'preempt: false'))]);
 
   it('the balancer that took over keeps the VIP after the first one comes back (whichever came up first is master)', async () => {
     const run = await runFailover(paths, requireLabMeta(paths, lab), seedScenario, silentProgress);

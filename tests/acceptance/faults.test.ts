@@ -39,7 +39,7 @@ const powerActions = (run: FailoverRun) => run.result.events.filter((event): eve
 describe('the fault catalogue on one uml lab (acceptance)', function () {
   this.timeout(240_000);
   const lab = 'faults-acc';
-  useLab(lab);
+  useLab(this, lab);
 
   it('keepalived-stop: the priority-0 advert hands the VIP over after the skew time, well before the master-down interval', async () => {
     const run = await runFault(lab, 'keepalived-stop');

@@ -20,7 +20,7 @@ describe('three active balancers under the failover scenario (acceptance)', func
   this.timeout(180_000);
   const lab = 'three-active';
   const paths = labPaths(lab);
-  useLab(lab, ['--spec', threeActive]);
+  useLab(this, lab, ['--spec', threeActive]);
 
   it('lab:status: each balancer holds its own VIP, keepalived MASTER of its instance and BACKUP of the others, IPVS on every VIP', async () => {
     const status = await runCli(['status', '--name', lab]);
