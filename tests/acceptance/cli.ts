@@ -156,22 +156,30 @@ export function noStackTrace(text: string): boolean {
 }
 
 /**
+ * An early lab (early-labs.ts) for its tests: its lab:up as it ended (exit 0 asserted), raised to
+ * the foreground, with VRRP settled (while idle in the background, a busy host may have kept its
+ * adverts back).
+ */
+export async function takeEarlyLab(lab: string): Promise<{ hostNetworkBefore: string; up: CliResult }> {
+  const early = await earlyLab(lab);
+  expect(early.up.code, early.up.stderr).to.equal(0);
+  const paths = labPaths(lab);
+  // Tests run scenarios in-process too (runFailover), not only through lab:failover, which raises the lab itself.
+  expect(providerFor('uml').setCpuPriority(paths, 'foreground') || !cpuPriorityAvailable()).to.equal(true);
+  const meta = requireLabMeta(paths, lab);
+  await withShells(paths, meta, balancers(meta.spec).map((node) => node.name), (shells, fresh) => waitForConvergence(meta.spec, shells, scenarioConvergenceTimeoutMs, fresh));
+  return early;
+}
+
+/**
  * Gives a describe block (its `this`) its own lab, from nothing, removed after its tests. It comes
- * up in the background while the describe before it runs (early-labs.ts), and is in the foreground,
- * with VRRP settled, for its tests.
+ * up in the background while the describe before it runs, and is taken for the tests (takeEarlyLab).
  */
 export function useLab(suite: Mocha.Suite, lab: string, upArgs: string[] = []): void {
-  upWithDescribeBefore(suite, lab, upArgs, 600_000);
+  upWithDescribeBefore(suite, lab, upArgs, { timeoutMs: 600_000 });
   before(async function () {
     this.timeout(600_000);
-    const { up } = await earlyLab(lab);
-    expect(up.code, up.stderr).to.equal(0);
-    // Tests run scenarios in-process too (runFailover), not only through lab:failover, which raises the lab itself.
-    const paths = labPaths(lab);
-    expect(providerFor('uml').setCpuPriority(paths, 'foreground') || !cpuPriorityAvailable()).to.equal(true);
-    // While idle in the background a busy host may have kept its adverts back: tests start on a settled lab.
-    const meta = requireLabMeta(paths, lab);
-    await withShells(paths, meta, balancers(meta.spec).map((node) => node.name), (shells, fresh) => waitForConvergence(meta.spec, shells, scenarioConvergenceTimeoutMs, fresh));
+    await takeEarlyLab(lab);
   });
   after(async function () {
     this.timeout(60_000);

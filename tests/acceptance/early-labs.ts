@@ -11,23 +11,28 @@ import { hostNetworkSnapshot, runCli, type CliResult } from './cli.js';
  */
 type Start = 'with-suite' | 'with-describe-before';
 
-interface EarlyLab {
+interface UpOptions {
+  timeoutMs: number;
+  /** The environment of its lab:up (e.g. FAILOVER_LAB_CPUS), when not the suite's own. */
+  env?: NodeJS.ProcessEnv;
+}
+
+interface EarlyLab extends UpOptions {
   args: string[];
   start: Start;
-  timeoutMs: number;
   started?: { hostNetworkBefore: string; up: Promise<CliResult> };
   taken: boolean;
 }
 
 const early = new Map<string, EarlyLab>();
 
-function ask(lab: string, args: string[], start: Start, timeoutMs: number): void {
-  early.set(lab, { args: ['up', '--name', lab, '--background', ...args], start, timeoutMs, taken: false });
+function ask(lab: string, args: string[], start: Start, options: UpOptions): void {
+  early.set(lab, { args: ['up', '--name', lab, '--background', ...args], start, ...options, taken: false });
 }
 
 /** At a test file's load: lab:up ARGS for lab NAME from the suite's start, fresh (what an earlier run left is removed first), at background CPU priority. */
 export function upEarly(lab: string, args: string[], timeoutMs: number): void {
-  ask(lab, args, 'with-suite', timeoutMs);
+  ask(lab, args, 'with-suite', { timeoutMs });
 }
 
 /**
@@ -35,8 +40,8 @@ export function upEarly(lab: string, args: string[], timeoutMs: number): void {
  * mocha loaded just before it (its own hooks run first). Where that one does not run (a --grep),
  * earlyLab starts the lab itself.
  */
-export function upWithDescribeBefore(suite: Mocha.Suite, lab: string, args: string[], timeoutMs: number): void {
-  ask(lab, args, 'with-describe-before', timeoutMs);
+export function upWithDescribeBefore(suite: Mocha.Suite, lab: string, args: string[], options: UpOptions): void {
+  ask(lab, args, 'with-describe-before', options);
   const siblings = suite.parent?.suites ?? [];
   const previous = siblings[siblings.indexOf(suite) - 1];
   previous?.beforeAll(`lab ${lab} comes up in the background for the describe after this one`, () => {
@@ -47,7 +52,7 @@ export function upWithDescribeBefore(suite: Mocha.Suite, lab: string, args: stri
 
 function startUp(lab: string, wanted: EarlyLab): NonNullable<EarlyLab['started']> {
   const hostNetworkBefore = hostNetworkSnapshot();
-  const up = runCli(['down', '--name', lab]).then(() => runCli(wanted.args, { timeoutMs: wanted.timeoutMs }));
+  const up = runCli(['down', '--name', lab]).then(() => runCli(wanted.args, { timeoutMs: wanted.timeoutMs, ...(wanted.env ? { env: wanted.env } : {}) }));
   wanted.started = { hostNetworkBefore, up };
   return wanted.started;
 }

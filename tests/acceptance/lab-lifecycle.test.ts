@@ -11,7 +11,8 @@ import type { LabError } from '../../src/errors.js';
 import { boundedStep } from '../../src/scenario/stuck-step.js';
 import { vagrant } from '../../src/vagrant/cli.js';
 import { readFolder, repoRoot, seedSpecPath } from '../helpers.js';
-import { hostNetworkSnapshot, labPidNamespace, leftovers, processesInNamespace, processesMentioning, runCli, settledStatusTable } from './cli.js';
+import { hostNetworkSnapshot, labPidNamespace, leftovers, processesInNamespace, processesMentioning, runCli, settledStatusTable, takeEarlyLab } from './cli.js';
+import { upWithDescribeBefore } from './early-labs.js';
 
 const lab = 'accept';
 const paths = labPaths(lab);
@@ -21,13 +22,13 @@ describe('the uml lab, end to end (acceptance)', function () {
   this.timeout(120_000);
   let hostNetworkBefore = '';
 
+  // Fresh, in the background while the describe before this one runs (early-labs.ts).
+  upWithDescribeBefore(this, lab, [], { timeoutMs: 900_000 });
   before(async function () {
     this.timeout(900_000); // the first run on a machine builds the node image
-    await runCli(['down', '--name', lab]);
-    hostNetworkBefore = hostNetworkSnapshot();
-    const up = await runCli(['up', '--name', lab]);
-    expect(up.code, up.stderr).to.equal(0);
-    expect(up.stderr).to.include(`lab ${lab} is up`);
+    const early = await takeEarlyLab(lab);
+    hostNetworkBefore = early.hostNetworkBefore;
+    expect(early.up.stderr).to.include(`lab ${lab} is up`);
   });
 
   after(async function () {

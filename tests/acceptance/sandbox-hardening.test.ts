@@ -12,8 +12,9 @@ import { umlProvider } from '../../src/uml/provider.js';
 import { labPaths, requireLabMeta } from '../../src/lab/state.js';
 import { Communicator } from '../../src/ssh/communicator.js';
 import { parse, stringify } from 'yaml';
-import { repoRoot, seedSpecPath } from '../helpers.js';
-import { labCpuPriority, runCli } from './cli.js';
+import { repoRoot, seedSpecPath, tempFile } from '../helpers.js';
+import { labCpuPriority, runCli, takeEarlyLab } from './cli.js';
+import { upWithDescribeBefore } from './early-labs.js';
 import { hardeningLabs } from './hardening-labs.js';
 
 const { lab, neighbour } = hardeningLabs;
@@ -59,28 +60,25 @@ describe('the lab sandbox keeps an untrusted node in (acceptance)', function () 
    * 0.2 s in an idle uml node (/bin/true: 0.04 s) against its 2-s budget, and on a busy host it ran
    * out whichever lab made it busy (seen in a lab alone, right after lab:up).
    */
-  const neighbourSpec = path.join(os.tmpdir(), `failover-lab-neighbour-${process.pid}.yaml`);
+  const seedSpec = parse(readFileSync(seedSpecPath, 'utf8')) as { vrrp: { check?: unknown } };
+  delete seedSpec.vrrp.check;
+  const neighbourSpec = tempFile('neighbour.yaml', stringify({ ...seedSpec, name: neighbour }));
+
+  // Both come up in the background while the describe before this one runs (early-labs.ts), capped
+  // as the grader caps labs of untrusted code: all but one core each.
+  const env = { ...process.env, FAILOVER_LAB_CPUS: String(cappedCpus) };
+  if (isRoot) for (const [name, spec] of [[lab, seedSpecPath], [neighbour, neighbourSpec]] as const) upWithDescribeBefore(this, name, ['--spec', spec], { timeoutMs: 600_000, env });
 
   before(async function () {
     if (!isRoot) this.skip(); // run by a user, the lab only has that user's rights (tested by unprivileged.test)
     this.timeout(600_000);
-    for (const name of [lab, neighbour]) await runCli(['down', '--name', name]);
-    // Capped as the grader caps labs of untrusted code: all but one core each. One after the
-    // other: what is tested is two labs running side by side, not two booting at once.
-    const env = { ...process.env, FAILOVER_LAB_CPUS: String(cappedCpus) };
-    const seedSpec = parse(readFileSync(seedSpecPath, 'utf8')) as { vrrp: { check?: unknown } };
-    delete seedSpec.vrrp.check;
-    writeFileSync(neighbourSpec, stringify({ ...seedSpec, name: neighbour }));
-    for (const [name, spec] of [[lab, seedSpecPath], [neighbour, neighbourSpec]] as const) {
-      const up = await runCli(['up', '--name', name, '--spec', spec], { env });
-      expect(up.code, up.stderr).to.equal(0);
-    }
+    for (const name of [lab, neighbour]) await takeEarlyLab(name);
     for (const canary of canaries) writeFileSync(canary, `${secret}\n`, { mode: 0o644 });
   });
 
   after(async function () {
     this.timeout(60_000);
-    for (const file of [...canaries, ...touched, neighbourSpec]) rmSync(file, { force: true });
+    for (const file of [...canaries, ...touched]) rmSync(file, { force: true });
     if (!isRoot) return;
     for (const name of [lab, neighbour]) await runCli(['down', '--name', name]);
   });

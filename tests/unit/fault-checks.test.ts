@@ -112,6 +112,19 @@ describe('fault checks on recorded real runs', () => {
     expect(checkOf(spared, 'backend-failures')?.pass).to.equal(false);
   });
 
+  it('backend-down: refusals stamped just after the revert were refused before it (in flight, 250 ms); one 0.3 s after fails the check', () => {
+    // A CI dry run, the host 100 % busy: 3 refusals stamped 0-1 ms after systemctl start nginx returned on backend2.
+    const result = recorded('backend-down-refused-in-flight');
+    const revertAt = measure(result).revertAt ?? 0;
+    const refusedAfter = result.events.filter((event) => event.kind === 'request-failed' && event.t >= revertAt);
+    expect(refusedAfter.map((event) => event.t - revertAt)).to.deep.equal([0, 0, 1]);
+    expect(checkOf(result, 'recovered')).to.include({ pass: true });
+    expect(checkOf(result, 'recovered')?.reason).to.match(/^from 0\.25 s after the revert: 0 failed, answers backend1 \d+, backend2 \d+$/);
+    const late = structuredClone(result);
+    late.events.push({ t: revertAt + 300, kind: 'request-failed', error: 'ECONNREFUSED', connection: 1 });
+    expect(checkOf(late, 'recovered')).to.include({ pass: false });
+  });
+
   it('backend-down with TCP_CHECK: a failure after delay_loop + connect_timeout + retry fails the check', () => {
     const result = recorded('backend-down-tcp-check');
     const expectation = result.fault?.expectation;
