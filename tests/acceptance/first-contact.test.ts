@@ -17,7 +17,8 @@ const providedBy: Record<string, string[]> = { 'user-mode-linux': ['linux.uml'],
 /**
  * A bin folder that looks like a fresh Debian host: every program of /usr/bin except those of the
  * packages above, and an apt-get stand-in that records what it is asked and "installs" a package
- * by linking its real programs in. Any other call (mmdebstrap's, which set APT_CONFIG) goes to the real one.
+ * by linking its real programs in (options may come before the command: lab:up's wait for dpkg's
+ * lock). Any other call (mmdebstrap's, which set APT_CONFIG) goes to the real one.
  */
 function freshHostBin(dir: string, record: string): string {
   const bin = path.join(dir, 'bin');
@@ -32,7 +33,9 @@ function freshHostBin(dir: string, record: string): string {
   writeFileSync(
     path.join(bin, 'apt-get'),
     `#!/bin/sh
-case "$APT_CONFIG:$1" in :install|:update) ;; *) exec /usr/bin/apt-get "$@" ;; esac
+command=
+for arg in "$@"; do case "$arg" in install|update) command=$arg; break ;; esac; done
+case "$APT_CONFIG:$command" in :install|:update) ;; *) exec /usr/bin/apt-get "$@" ;; esac
 bin=$(dirname "$0")
 echo "$*" >> ${record}
 for pkg in "$@"; do
@@ -81,7 +84,7 @@ describe('first contact: npm ci && npm run lab:up on a fresh host, from a 0700 f
     expect(up.code, up.stderr).to.equal(0);
     // One apt-get install, before the image build, naming the builder's packages too.
     const calls = readFileSync(record, 'utf8').trim().split('\n');
-    const installs = calls.filter((call) => call.startsWith('install'));
+    const installs = calls.filter((call) => call.split(' ').includes('install'));
     expect(installs, calls.join('\n')).to.have.length(1);
     for (const pkg of Object.keys(providedBy)) expect(installs[0]).to.include(pkg);
     expect(up.stderr.indexOf('installing host packages')).to.be.within(0, up.stderr.indexOf('building node image'));
