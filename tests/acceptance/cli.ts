@@ -173,10 +173,11 @@ export async function takeEarlyLab(lab: string): Promise<{ hostNetworkBefore: st
 
 /**
  * Gives a describe block (its `this`) its own lab, from nothing, removed after its tests. It comes
- * up in the background while the describe before it runs, and is taken for the tests (takeEarlyLab).
+ * up in the background while the describe before it (or `describesAhead` before) runs, and is taken
+ * for the tests (takeEarlyLab).
  */
-export function useLab(suite: Mocha.Suite, lab: string, upArgs: string[] = []): void {
-  upWithDescribeBefore(suite, lab, upArgs, { timeoutMs: 600_000 });
+export function useLab(suite: Mocha.Suite, lab: string, upArgs: string[] = [], describesAhead = 1): void {
+  upWithDescribeBefore(suite, lab, upArgs, { timeoutMs: 600_000, describesAhead });
   before(async function () {
     this.timeout(600_000);
     await takeEarlyLab(lab);

@@ -35,7 +35,7 @@ describe('failover of the seed lab under load (acceptance)', function () {
   this.timeout(180_000);
   const lab = 'failover';
   const paths = labPaths(lab);
-  useLab(this, lab);
+  useLab(this, lab, [], 2); // bad-input and crash-cleanup before it: ~20 s
 
   it('npm run lab:failover, a new connection per request: balancer2 takes over within the VRRP bound, the load stays balanced, balancer1 preempts back; the verdict printed, exit 0', async () => {
     const cli = await runCli(['failover', '--name', lab]);

@@ -22,8 +22,8 @@ describe('the uml lab, end to end (acceptance)', function () {
   this.timeout(120_000);
   let hostNetworkBefore = '';
 
-  // Fresh, in the background while the describe before this one runs (early-labs.ts).
-  upWithDescribeBefore(this, lab, [], { timeoutMs: 900_000 });
+  // Fresh, in the background while the describes before this one run (early-labs.ts).
+  upWithDescribeBefore(this, lab, [], { timeoutMs: 900_000, describesAhead: 4 }); // four short describes before it: ~25 s
   before(async function () {
     this.timeout(900_000); // the first run on a machine builds the node image
     const early = await takeEarlyLab(lab);

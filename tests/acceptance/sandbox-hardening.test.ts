@@ -64,10 +64,10 @@ describe('the lab sandbox keeps an untrusted node in (acceptance)', function () 
   delete seedSpec.vrrp.check;
   const neighbourSpec = tempFile('neighbour.yaml', stringify({ ...seedSpec, name: neighbour }));
 
-  // Both come up in the background while the describe before this one runs (early-labs.ts), capped
+  // Both come up in the background while the two describes before this one run (early-labs.ts), capped
   // as the grader caps labs of untrusted code: all but one core each.
   const env = { ...process.env, FAILOVER_LAB_CPUS: String(cappedCpus) };
-  if (isRoot) for (const [name, spec] of [[lab, seedSpecPath], [neighbour, neighbourSpec]] as const) upWithDescribeBefore(this, name, ['--spec', spec], { timeoutMs: 600_000, env });
+  if (isRoot) for (const [name, spec] of [[lab, seedSpecPath], [neighbour, neighbourSpec]] as const) upWithDescribeBefore(this, name, ['--spec', spec], { timeoutMs: 600_000, env, describesAhead: 2 });
 
   before(async function () {
     if (!isRoot) this.skip(); // run by a user, the lab only has that user's rights (tested by unprivileged.test)
@@ -181,7 +181,8 @@ describe('the lab sandbox keeps an untrusted node in (acceptance)', function () 
     // Bounded twice: by timeout in the node, and killed by the marker in finally.
     const spin = "for i in 1 2 3 4; do timeout 60 sh -c 'while :; do :; done' busy-loop-marker >/dev/null 2>&1 & done";
     try {
-      for (const node of nodes) expect((await onNode(node, spin)).code).to.equal(0);
+      // All nodes at once: a login to a node beside spinning ones takes seconds (16 loops share the cap).
+      for (const started of await Promise.all(nodes.map((node) => onNode(node, spin)))) expect(started.code).to.equal(0);
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       const capped = await answersPerSecond(neighbour, 10_000);
       const status = await labStatus(neighbour);
@@ -198,7 +199,7 @@ describe('the lab sandbox keeps an untrusted node in (acceptance)', function () 
       expect(capped, `answers/s under load vs ${idle.toFixed(1)} idle`).to.be.at.least(idle * 0.5);
       if (cgroup?.includes('/cpu/')) expect(readFileSync(path.join(cgroup, 'cpu.stat'), 'utf8')).to.match(/^nr_throttled [1-9]/m);
     } finally {
-      for (const node of nodes) await onNode(node, 'pkill -f busy-loop-marker; true');
+      await Promise.all(nodes.map((node) => onNode(node, 'pkill -f busy-loop-marker; true')));
     }
   });
 

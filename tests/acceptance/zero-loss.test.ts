@@ -27,7 +27,7 @@ describe('the zero-loss profile under the failover scenario (acceptance)', funct
   this.timeout(180_000);
   const lab = 'zero-loss';
   const paths = labPaths(lab);
-  useLab(this, lab, ['--spec', path.join(repoRoot, 'lab', 'zero-loss.yaml')]);
+  useLab(this, lab, ['--spec', path.join(repoRoot, 'lab', 'zero-loss.yaml')], 3); // the three short Vagrant describes before it
 
   it('runs the master and backup sync daemons on both balancers, on eth1 with sync id 33', async () => {
     for (const node of ['balancer1', 'balancer2']) {
