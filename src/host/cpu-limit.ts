@@ -122,8 +122,14 @@ export function cpuPriorityAvailable(): boolean {
   return v2Usable() || v1Usable();
 }
 
-/** Makes the lab's cgroup (or settles for nice) and says how to start the lab's first process in it. */
+/** Makes the lab's cgroup (or settles for nice) at the priority asked for, and says how to start the lab's first process in it. */
 export function applyCpuLimit(lab: string, priority: CpuPriority = 'foreground'): CpuLimit {
+  const limit = makeLabCgroup(lab);
+  if (limit.kind !== 'nice') setCpuPriority(lab, priority);
+  return limit;
+}
+
+function makeLabCgroup(lab: string): CpuLimit {
   const cpus = labCpus();
   try {
     if (v2Usable()) {
@@ -135,7 +141,6 @@ export function applyCpuLimit(lab: string, priority: CpuPriority = 'foreground')
       const dir = path.join(v2Parent, lab);
       mkdirSync(dir, { recursive: true });
       writeFileSync(path.join(dir, 'cpu.max'), `max ${periodUs}`); // capped by enforceCpuLimit
-      setCpuPriority(lab, priority);
       if (pids) writeFileSync(path.join(dir, 'pids.max'), String(labPidsMax));
       return { kind: 'cgroup-v2', description: `${cpus} CPU (cgroup v2 cpu.max)${pids ? `, ${labPidsMax} processes (pids.max)` : ''}`, commandPrefix: joinCgroups([dir]) };
     }
@@ -144,7 +149,6 @@ export function applyCpuLimit(lab: string, priority: CpuPriority = 'foreground')
       mkdirSync(dir, { recursive: true });
       writeFileSync(path.join(dir, 'cpu.cfs_period_us'), String(periodUs));
       writeFileSync(path.join(dir, 'cpu.cfs_quota_us'), '-1'); // capped by enforceCpuLimit
-      setCpuPriority(lab, priority);
       const pids = v1PidsCgroup(lab);
       return {
         kind: 'cgroup-v1',
@@ -153,7 +157,6 @@ export function applyCpuLimit(lab: string, priority: CpuPriority = 'foreground')
       };
     }
   } catch (cause) {
-    if (cause instanceof LabError) throw cause; // setCpuPriority's own, which says what it was writing
     throw new LabError('CPU_LIMIT_FAILED', `cannot cap the CPU of lab ${lab} in ${cgroupRoot}`, { cause, hint: 'FAILOVER_LAB_CPUS sets the cap; see the cause for what the cgroup file system refused' });
   }
   return { kind: 'nice', description: 'not capped (no cgroup this user may write): nice 10, ionice idle', commandPrefix: ['nice', '-n', '10', 'ionice', '-c', '3'] };

@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LabError } from '../errors.js';
+import { withShells } from './access.js';
+import type { LabMeta, LabPaths } from './state.js';
 import type { CommandRunner } from '../ssh/command-runner.js';
 import { balancers, vrrpInstances, type LabSpec, type VrrpInstance } from '../spec/types.js';
 import { probeNode, type NodeProbe } from './node-probe.js';
@@ -106,4 +108,9 @@ export async function waitForConvergence<R extends CommandRunner>(spec: LabSpec,
     }
     await sleep(300);
   }
+}
+
+/** waitForConvergence on a running lab, over shells to its balancers opened for it (lab:up's last step). */
+export function waitForLabConvergence(paths: LabPaths, meta: LabMeta, timeoutMs?: number): Promise<Map<string, NodeProbe>> {
+  return withShells(paths, meta, balancers(meta.spec).map((node) => node.name), (shells, fresh) => waitForConvergence(meta.spec, shells, timeoutMs, fresh));
 }

@@ -4,12 +4,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { LabError } from '../errors.js';
 import { renderAllNodeFiles } from '../render/bundle.js';
 import type { LabSpec } from '../spec/types.js';
-import { backends, balancers, vipAddresses } from '../spec/types.js';
+import { backends, vipAddresses } from '../spec/types.js';
 import type { CpuPriority } from '../provider/provider.js';
 import { providerFor } from '../provider/registry.js';
 import type { Progress } from '../util/progress.js';
-import { clientSocket, withShells } from './access.js';
-import { waitForConvergence } from './convergence.js';
+import { clientSocket } from './access.js';
+import { waitForLabConvergence } from './convergence.js';
 import { downLab, labLeftovers, stopLabMachines } from './down.js';
 import { httpGet } from './http-probe.js';
 import { labRunning } from './running.js';
@@ -61,7 +61,7 @@ export async function upLab(spec: LabSpec, progress: Progress, providerName: Pro
   try {
     const { meta, boxBuilt } = await provider.start(spec, paths, files, progress, options.priority);
     await progress.step('waiting for the VIP to serve HTTP', () => waitForVip(paths, meta, spec));
-    await progress.step('waiting for VRRP to settle', () => withShells(paths, meta, balancers(spec).map((node) => node.name), (shells, fresh) => waitForConvergence(spec, shells, undefined, fresh)));
+    await progress.step('waiting for VRRP to settle', () => waitForLabConvergence(paths, meta));
     meta.readyAt = new Date().toISOString();
     writeLabMeta(paths, meta);
     return { meta, created: true, boxBuilt };

@@ -3,11 +3,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { cpuPriorityAvailable, labCgroups } from '../../src/host/cpu-limit.js';
-import { withShells } from '../../src/lab/access.js';
-import { scenarioConvergenceTimeoutMs, waitForConvergence } from '../../src/lab/convergence.js';
+import { scenarioConvergenceTimeoutMs, waitForLabConvergence } from '../../src/lab/convergence.js';
 import { labPaths, requireLabMeta } from '../../src/lab/state.js';
 import { providerFor } from '../../src/provider/registry.js';
-import { balancers } from '../../src/spec/types.js';
 import { labStateRoot } from '../../src/util/paths.js';
 import { ownPidNamespace, pidNamespaceOf, processesInNamespaces } from '../../src/util/procfs.js';
 import { repoRoot } from '../helpers.js';
@@ -166,8 +164,7 @@ export async function takeEarlyLab(lab: string): Promise<{ hostNetworkBefore: st
   const paths = labPaths(lab);
   // Tests run scenarios in-process too (runFailover), not only through lab:failover, which raises the lab itself.
   expect(providerFor('uml').setCpuPriority(paths, 'foreground') || !cpuPriorityAvailable()).to.equal(true);
-  const meta = requireLabMeta(paths, lab);
-  await withShells(paths, meta, balancers(meta.spec).map((node) => node.name), (shells, fresh) => waitForConvergence(meta.spec, shells, scenarioConvergenceTimeoutMs, fresh));
+  await waitForLabConvergence(paths, requireLabMeta(paths, lab), scenarioConvergenceTimeoutMs);
   return early;
 }
 

@@ -9,7 +9,7 @@ import {
   DEFAULT_RUBRIC_PATH,
   defaultJobs,
   scenarioSlots,
-  WAITING_PER_SLOT,
+  waitingLabs,
   formatBatchProgress,
   loadRubric,
   mergeRuns,
@@ -97,8 +97,7 @@ export async function grade(cli: CommandLine): Promise<number> {
   // Scenarios take turns (at most one per two cores); the other labs come up meanwhile, at background
   // CPU priority where the host can weigh them.
   const slots = Math.min(jobs, scenarioSlots(cores));
-  // More labs than slots + waiting wait before they start: a submission's time limit never runs while it queues behind many.
-  const turns = new ScenarioTurns(slots, jobs > slots && weighsLabs, Math.max(1, Math.min(jobs - slots, WAITING_PER_SLOT * slots)));
+  const turns = new ScenarioTurns(slots, jobs > slots && weighsLabs, waitingLabs(jobs, slots));
   // Scenarios at once share the machine: each lab is capped at its share (unless FAILOVER_LAB_CPUS says
   // otherwise), so a submission that spins its CPUs slows only its own lab.
   process.env.FAILOVER_LAB_CPUS ??= String(Math.max(1, Math.min(cores - 1, cores / slots)));

@@ -19,7 +19,7 @@ export function scenarioSlots(cores: number = os.availableParallelism()): number
  * that never settles: 20 s more) held the only place, and the slot then stood idle until the next
  * lab had booted (39 s of a 7:43 corpus batch here).
  */
-export const WAITING_PER_SLOT = 2;
+const WAITING_PER_SLOT = 2;
 
 /**
  * How many labs to run at once: one per scenario slot, and where the host can weigh labs' CPU
@@ -30,4 +30,13 @@ export function defaultJobs(host: { cores: number; freeBytes: number; weighsLabs
   const byCores = scenarioSlots(host.cores) * (host.weighsLabs ? 1 + WAITING_PER_SLOT : 1);
   const byMemory = Math.floor(host.freeBytes / LAB_MEMORY_BYTES);
   return Math.max(1, Math.min(byCores, byMemory));
+}
+
+/**
+ * How many of `jobs` labs may come up or wait for a turn beside `slots` scenarios at once
+ * (ScenarioTurns): WAITING_PER_SLOT per slot at most. More labs wait before they start, so a
+ * submission's time limit never runs while it queues behind many.
+ */
+export function waitingLabs(jobs: number, slots: number): number {
+  return Math.max(1, Math.min(jobs - slots, WAITING_PER_SLOT * slots));
 }

@@ -10,5 +10,5 @@ export { selectShard, parseShard, shardOf, type Shard } from './shard.js';
 export { mergeRuns } from './merge-runs.js';
 export { runBatch, type BatchResult, type BatchState } from './batch.js';
 export { formatBatchProgress, formatEta } from './batch-progress.js';
-export { defaultJobs, scenarioSlots, WAITING_PER_SLOT } from './default-jobs.js';
+export { defaultJobs, scenarioSlots, waitingLabs } from './default-jobs.js';
 export type { GradedSubmission, CriterionWeights } from './outcome-shape.js';
